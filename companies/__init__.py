@@ -1,0 +1,1 @@
+"""The registry of the Technology Village: buildings, premises, organisations, contacts."""

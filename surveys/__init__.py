@@ -1,0 +1,1 @@
+"""The stakeholder survey: questions, invitations, answering in the browser, results."""

@@ -1,0 +1,1 @@
+"""Models of the surveys app; they arrive with its issue."""

@@ -1,0 +1,25 @@
+"""Checks that the database and the broker answer, each within a second or two."""
+
+from django.conf import settings
+from django.db import connection
+from kombu import Connection
+
+
+def database_ok() -> bool:
+    """True when PostgreSQL answers a trivial query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def broker_ok(url: str | None = None) -> bool:
+    """True when the Celery broker accepts a connection."""
+    try:
+        with Connection(url or settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            return True
+    except Exception:
+        return False

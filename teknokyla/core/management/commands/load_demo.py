@@ -1,0 +1,48 @@
+"""Load the demo data of the whole portal; safe to run again."""
+
+import json
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from companies import demo as companies_demo
+from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
+
+DEMO_USERS = [("staff", STAFF_GROUP, "Demo", "Staff"), ("viewer", VIEWER_GROUP, "Demo", "Viewer")]
+
+
+class Command(BaseCommand):
+    help = "Create the demo registry and demo users (staff, viewer); running it again changes nothing."
+
+    def handle(self, *args, **options):
+        counts = companies_demo.load_registry()
+        self.stdout.write(
+            "Demo registry: {buildings} buildings, {premises} premises, "
+            "{organisations} organisations, {contacts} contacts.".format(**counts)
+        )
+        for username, password in self._users().items():
+            self.stdout.write(self.style.SUCCESS(f"Demo login: {username} / {password}"))
+
+    @transaction.atomic
+    def _users(self) -> dict[str, str]:
+        # Passwords are made once and kept under var/ so later runs print the same ones.
+        path = settings.VAR_DIR / "demo-logins.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        passwords = json.loads(path.read_text()) if path.exists() else {}
+        User = get_user_model()
+        for username, group_name, first, last in DEMO_USERS:
+            password = passwords.setdefault(username, secrets.token_urlsafe(12))
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last, "is_staff": True}
+            )
+            if created or not user.check_password(password):
+                user.set_password(password)
+                user.save()
+            user.groups.add(Group.objects.get(name=group_name))
+        path.write_text(json.dumps(passwords, indent=2))
+        path.chmod(0o600)
+        return passwords

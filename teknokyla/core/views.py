@@ -1,0 +1,31 @@
+"""Portal-wide pages: home, health check, accessibility statement."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from companies.models import Building
+
+from . import health
+
+
+@require_GET
+def home(request):
+    buildings = Building.objects.order_by("name")
+    return render(request, "core/home.html", {"buildings": buildings})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({name: "ok" if ok else "down" for name, ok in checks.items()})
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "core/accessibility.html")

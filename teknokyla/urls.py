@@ -1,0 +1,23 @@
+"""Top-level URLs of the portal."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from teknokyla.core import views as core_views
+
+admin.site.site_header = _("Teknologiakylä 3.0 – administration")
+admin.site.site_title = _("Teknologiakylä 3.0")
+admin.site.index_title = _("Records of the portal")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("companies.urls")),
+]

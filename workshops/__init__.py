@@ -1,0 +1,1 @@
+"""Interviews and workshops, and the findings and measures drawn from them."""

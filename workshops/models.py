@@ -1,0 +1,1 @@
+"""Models of the workshops app; they arrive with its issue."""
