@@ -1,6 +1,7 @@
 """Admin for the registry: search, filters, inlines, export and erasure of contacts."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields, resources
@@ -97,6 +98,7 @@ class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
     search_fields = ["name", "business_id", "contacts__name", "contacts__email"]
     inlines = [TenancyInline, ContactInline]
     autocomplete_fields = ["parent"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["kind", "name", "parent", "business_id", "active"]}),
         (_("Industry"), {"fields": ["industry_classification", "industry_section", "industry_code"]}),

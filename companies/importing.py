@@ -99,7 +99,7 @@ class CompanyRowForm(forms.Form):
     def clean_kind(self):
         value = self.cleaned_data["kind"].strip().lower()
         if not value:
-            return Company.Kind.COMPANY
+            return ""
         kinds = _choice_lookup(Company.Kind.choices)
         if value not in kinds:
             raise forms.ValidationError(
@@ -122,7 +122,7 @@ class CompanyRowForm(forms.Form):
     def clean_contact_language(self):
         value = self.cleaned_data["contact_language"].strip().lower()
         if not value:
-            return Contact.Language.FI
+            return ""
         languages = _choice_lookup(Contact.Language.choices)
         if value not in languages:
             raise forms.ValidationError(_("unknown language “%(value)s” (use fi, sv or en)") % {"value": value})
@@ -207,7 +207,8 @@ def _read_csv(raw: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    # Only the header is sniffed and it seldom holds quotes: read quotes in cells doubled, as spreadsheets write them.
+    return list(csv.reader(io.StringIO(text), dialect, doublequote=True))
 
 
 def _read_xlsx(raw: bytes) -> list[list]:
@@ -289,10 +290,13 @@ def _apply_row(data) -> tuple[Company, str]:
         company = Company.objects.filter(name__iexact=data["name"], business_id="").first()
     state = "unchanged"
     if company is None:
-        company = Company(name=data["name"], business_id=data["business_id"], kind=data["kind"])
+        kind = data["kind"] or Company.Kind.COMPANY
+        company = Company(name=data["name"], business_id=data["business_id"], kind=kind)
         state = "created"
-    wanted = {"name": data["name"], "kind": data["kind"]}
+    wanted = {"name": data["name"]}
     # Blank cells leave what the registry already holds.
+    if data["kind"]:
+        wanted["kind"] = data["kind"]
     if data["industry"]:
         wanted["industry_code"] = data["industry"] if len(data["industry"]) > 1 else ""
         wanted["industry_section"] = section_for_code(data["industry"])
@@ -326,7 +330,9 @@ def _apply_contact(company: Company, data) -> bool:
         contact = contacts.filter(email__iexact=data["contact_email"]).first()
     if contact is None:
         contact = contacts.filter(name__iexact=data["contact_name"]).first()
-    wanted = {"name": data["contact_name"], "language": data["contact_language"]}
+    wanted = {"name": data["contact_name"]}
+    if data["contact_language"]:
+        wanted["language"] = data["contact_language"]
     if data["contact_email"]:
         wanted["email"] = data["contact_email"]
     if data["contact_phone"]:

@@ -6,7 +6,7 @@ describes in var/services.env, so every terminal reaches the same services.
 """
 
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -100,6 +100,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# The cache (rate limits, derived figures) sits in the next Redis database, apart from the broker's queues.
+_redis = urlsplit(REDIS_URL)
+_cache_db = int((_redis.path or "/0").strip("/") or 0) + 1
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("CACHE_URL", default=urlunsplit(_redis._replace(path=f"/{_cache_db}"))),
+        "KEY_PREFIX": "teknokyla",
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,4 +20,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("companies.urls")),
+    path("", include("surveys.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Views of the survey: answering (companies, from their link) and staff pages."""

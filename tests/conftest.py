@@ -1,0 +1,45 @@
+"""Shared fixtures: the people of the conventions (staff, viewer, outsider) and logged-in clients."""
+
+import pytest
+from django.test import Client
+
+from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
+
+from .factories import UserFactory
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff-member", is_staff=True, groups=[STAFF_GROUP])
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="board-viewer", is_staff=True, groups=[VIEWER_GROUP])
+
+
+@pytest.fixture
+def outsider(db):
+    """A logged-in user with no group: may not see staff pages."""
+    return UserFactory(username="outsider")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff):
+    return _client_for(staff)
+
+
+@pytest.fixture
+def viewer_client(viewer):
+    return _client_for(viewer)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)

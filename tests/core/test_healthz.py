@@ -1,0 +1,34 @@
+"""The health check answers for the database and the broker."""
+
+import json
+import socket
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_healthy_when_database_and_broker_answer(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_unavailable_when_the_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body == {"status": "unavailable", "database": "ok", "broker": "down"}
+
+
+def test_healthz_needs_no_login_and_refuses_post(client):
+    assert client.post(reverse("healthz")).status_code == 405
