@@ -36,10 +36,13 @@ def field_for(question: Question, choices) -> forms.Field:
         return forms.CharField(max_length=500, **common)
     if kind == T.LONG_TEXT:
         return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+    # Numbers are localized so that "12,5" is read as in Finnish; a text input keeps the check on the server.
     if kind == T.INTEGER:
         return forms.IntegerField(
             min_value=int(low) if low is not None else -1_000_000_000,
             max_value=int(high) if high is not None else 1_000_000_000,
+            localize=True,
+            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             **common,
         )
     if kind == T.DECIMAL:
@@ -48,6 +51,8 @@ def field_for(question: Question, choices) -> forms.Field:
             decimal_places=2,
             min_value=low if low is not None else Decimal("-999999999999"),
             max_value=high if high is not None else Decimal("999999999999"),
+            localize=True,
+            widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             **common,
         )
     if kind == T.SINGLE_CHOICE:
@@ -86,6 +91,11 @@ def to_initial(question: Question, value):
         return None
     if question.type == Question.Type.SCALE:
         return str(value)
+    if question.type == Question.Type.DECIMAL:
+        try:
+            return Decimal(str(value))
+        except ArithmeticError:
+            return value
     return value
 
 
@@ -110,9 +120,14 @@ class SectionForm(forms.Form):
     def clean(self):
         data = super().clean()
         for question in self.questions:
-            if question.code not in data and question.code in self.errors:
-                continue
             if not self.visible(question, data):
+                # A hidden question is neither checked nor kept; clearing it also hides its own dependants.
+                for name in (question.code, question.code + OTHER_SUFFIX):
+                    self._errors.pop(name, None)
+                    if name in self.fields:
+                        data[name] = None
+                continue
+            if question.code not in data and question.code in self.errors:
                 continue
             value = data.get(question.code)
             if question.is_choice and question.has_other:

@@ -147,7 +147,8 @@ STORAGES = {
 # Uploaded and generated files are private: never under a public URL.
 PRIVATE_ROOT = Path(env.str("PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_ROOT
-MEDIA_URL = None
+# No URL serves this prefix: files go out only through views that check permissions.
+MEDIA_URL = "/private-files/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -259,6 +259,22 @@ def test_xlsx_creates_organisations_tenancies_and_contacts(tmp_path, village):
     assert_opisto_imported(village)
 
 
+def test_kind_and_language_may_be_given_by_their_names_in_any_portal_language(tmp_path, village):
+    with translation.override("fi"):
+        public_fi, swedish_fi = str(Company.Kind.PUBLIC.label), str(Contact.Language.SV.label)
+    rows = [
+        {**SAATO, "kind": "Educational institution", "contact_language": "English"},
+        {**OPISTO, "kind": public_fi.upper(), "contact_language": swedish_fi},
+    ]
+    path = write_csv(tmp_path, rows)
+
+    run_import(path)
+
+    saato, opisto = Company.objects.get(name=SAATO["name"]), Company.objects.get(name=OPISTO["name"])
+    assert (saato.kind, saato.contacts.get().language) == (Company.Kind.EDUCATION, Contact.Language.EN)
+    assert (opisto.kind, opisto.contacts.get().language) == (Company.Kind.PUBLIC, Contact.Language.SV)
+
+
 def test_only_name_is_required(tmp_path, village):
     path = write_csv(tmp_path, [["Kemin Kamerakerho ry"]], header=["name"])
 
@@ -331,7 +347,10 @@ def test_bad_rows_are_reported_per_line_and_nothing_is_written(tmp_path, village
     ("changes", "expected"),
     [
         ({"name": ""}, "line 2: name: This field is required"),
-        ({"kind": "yritys"}, "line 2: kind: unknown kind “yritys” (use company, education, public or association)"),
+        (
+            {"kind": "corporation"},
+            "line 2: kind: unknown kind “corporation” (use company, education, public or association)",
+        ),
         ({"industry": "6201X"}, "line 2: industry: “6201X” is not a TOL 2008 industry code"),
         ({"premises": ""}, "line 2: premises: premises are required when a building is given"),
         ({"building": ""}, "line 2: building: the building of the premises is missing"),

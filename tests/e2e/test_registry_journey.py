@@ -1,0 +1,66 @@
+"""A staff member's registry journey in a real browser: log in, find a company, import a file."""
+
+import openpyxl
+import pytest
+
+from companies.models import Company
+
+from ..factories import BuildingFactory, CompanyFactory, PremisesFactory, TenancyFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def village():
+    kosmos = BuildingFactory(name="Kosmos", slug="kosmos")
+    sampo = BuildingFactory(name="Sampo", slug="sampo")
+    TenancyFactory(
+        company=CompanyFactory(name="Koodari Oy", industry_code="62010", industry_section="J"),
+        premises=PremisesFactory(building=kosmos, code="K101"),
+    )
+    TenancyFactory(
+        company=CompanyFactory(name="Konepaja Oy", industry_code="25620", industry_section="C"),
+        premises=PremisesFactory(building=sampo, code="S201"),
+    )
+    return kosmos
+
+
+def _xlsx(path, rows):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "business_id", "kind", "industry", "building", "premises", "contact_name", "contact_email"])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_staff_finds_a_company_and_imports_a_file(live_server, page, login, staff, village, tmp_path):
+    login(staff.username)
+    page.get_by_role("link", name="Organisaatiot").first.click()
+    page.get_by_label("Rakennus").select_option("kosmos")
+    page.get_by_label("Toimiala").select_option("J")
+    page.get_by_role("button", name="Rajaa").click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1
+    assert "Koodari Oy" in rows.first.inner_text()
+    page.get_by_role("link", name="Koodari Oy").click()
+    assert page.get_by_role("heading", name="Koodari Oy").is_visible()
+
+    bad = _xlsx(
+        tmp_path / "bad.xlsx",
+        [["Hyvä Oy", "2077474-0", "", "62010", "Kosmos", "K101", "", ""],
+         ["Huono Oy", "2077474-1", "", "62010", "Louhi", "L1", "", ""]],
+    )  # fmt: skip
+    page.goto(f"{live_server.url}/companies/import/")
+    page.get_by_label("Tiedosto (CSV tai XLSX)").set_input_files(str(bad))
+    page.get_by_role("button", name="Tuo").click()
+    errors = page.locator("#import-errors").inner_text()
+    assert "business_id" in errors and "building" in errors and "3" in errors
+    assert not Company.objects.filter(name__in=["Hyvä Oy", "Huono Oy"]).exists()
+
+    good = _xlsx(tmp_path / "good.xlsx", [["Hyvä Oy", "2077474-0", "", "62010", "Kosmos", "K101", "Aino", "a@x.fi"]])
+    page.get_by_label("Tiedosto (CSV tai XLSX)").set_input_files(str(good))
+    page.get_by_role("button", name="Tuo").click()
+    assert page.get_by_role("status").first.is_visible()
+    assert Company.objects.get(name="Hyvä Oy").tenancies.get().premises.code == "K101"
