@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format messages clean-var
+.PHONY: run test lint format messages clean-var chromium
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 run: $(VENV)/.installed-run
 	$(PY) -m teknokyla.devservices run
 
+# Browser tests need Debian's Chromium; as root we install it, otherwise we say how.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
+
 ## test: lint, Django checks, migrations check, then the whole test suite
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev chromium
 	$(PY) -m teknokyla.devservices --var var/test exec -- sh -c '\
 		$(PY) -m ruff check . && \
 		$(PY) manage.py check && \

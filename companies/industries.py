@@ -4,6 +4,7 @@ Sections A–U and the two-digit divisions that belong to each. A code is valid
 when its division exists; the section follows from the division.
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 TOL_2008 = "TOL2008"
@@ -43,7 +44,8 @@ _DIVISIONS = {
     "U": (99, 99),
 }  # fmt: skip
 
-SECTION_CHOICES = [(code, f"{code} {name}") for code, name in SECTIONS.items()]
+# Lazy, so each user reads the section names in their own language.
+SECTION_CHOICES = [(code, format_lazy("{} {}", code, name)) for code, name in SECTIONS.items()]
 
 
 def section_for_code(code: str) -> str | None:

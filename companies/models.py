@@ -268,7 +268,7 @@ class Contact(models.Model):
         Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
     )
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
     email = models.EmailField(_("work e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default=Language.FI)

@@ -18,7 +18,10 @@ from .forms import OTHER_SUFFIX
 from .models import Answer, Question, Response, Survey
 from .results import current_buildings
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 FIXED_COLUMNS = ["company", "business_id", "buildings", "industry_section", "status", "submitted_at", "last_saved_at"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 500
@@ -77,8 +80,8 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
 
 def export_rows(survey: Survey) -> Iterator[list]:
     """The header, then one row per response ordered by organisation; answers are read a chunk of rows at a time."""
-    questions = list(Question.objects.filter(section__survey=survey).order_by("section__order", "section__pk", "order", "pk"))
-    columns = _columns(questions)
+    questions = Question.objects.filter(section__survey=survey).order_by("section__order", "section__pk", "order", "pk")
+    columns = _columns(list(questions))
     yield FIXED_COLUMNS + [q.code + OTHER_SUFFIX if other else q.code for q, other in columns]
     responses = Response.objects.filter(survey=survey)
     buildings = current_buildings(responses.values("company_id"))

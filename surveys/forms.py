@@ -21,7 +21,7 @@ OTHER_SUFFIX = "__other"
 def _choices(question: Question, choices) -> list[tuple[str, str]]:
     options = [(choice.value, choice.label) for choice in choices]
     if question.has_other:
-        options.append((OTHER_VALUE, _("Other, what?")))
+        options.append((OTHER_VALUE, _("Other")))
     return options
 
 
@@ -64,9 +64,7 @@ def field_for(question: Question, choices) -> forms.Field:
     if kind == T.SCALE:
         labels = {1: question.scale_min_label, 5: question.scale_max_label}
         options = [(str(n), f"{n} – {labels[n]}" if labels.get(n) else str(n)) for n in range(1, 6)]
-        return forms.TypedChoiceField(
-            choices=options, coerce=int, empty_value=None, widget=forms.RadioSelect, **common
-        )
+        return forms.TypedChoiceField(choices=options, coerce=int, empty_value=None, widget=forms.RadioSelect, **common)
     if kind == T.YES_NO:
         return forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
     if kind == T.DATE:

@@ -1,10 +1,25 @@
-"""Invitations: a link per company, its token stored only as a hash, one response per company."""
+"""Invitations and reminders: a link per company, its token stored only as a hash, one response per company.
+
+Mail goes out from a Celery task (tasks.deliver_invitation) that creates the
+invitation itself, so the raw token never travels through the broker.
+"""
+
+import datetime
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
-from companies.models import Company
+from companies.models import Company, Contact
 
+from . import mail
+from .mail import HELSINKI
 from .models import Invitation, Response, Survey
+
+
+class SurveyClosedError(Exception):
+    """Invitations or reminders were asked for after the survey's deadline."""
 
 
 def response_for(*, survey: Survey, company: Company) -> Response:
@@ -27,3 +42,147 @@ def invitation_create(*, survey: Survey, company: Company, contacts=(), is_remin
     if contacts:
         invitation.contacts.set(contacts)
     return invitation, token
+
+
+def mail_contacts(company: Company) -> QuerySet[Contact]:
+    """The company's contacts that mail can reach: not erased, with an address."""
+    return company.contacts.filter(erased_at__isnull=True).exclude(email="")
+
+
+def _reachable():
+    return Exists(Contact.objects.filter(company=OuterRef("pk"), erased_at__isnull=True).exclude(email=""))
+
+
+@dataclass
+class SendResult:
+    queued: int = 0
+    skipped: list[Company] = field(default_factory=list)  # active, but no contact with an e-mail address
+
+
+def invitations_send(*, survey: Survey, companies, reminder: bool = False) -> SendResult:
+    """Queue an invitation e-mail to each active company that has an address; the mail goes after commit."""
+    from .tasks import deliver_invitation  # tasks imports this module
+
+    if survey.has_closed():
+        raise SurveyClosedError(survey.slug)
+    if not isinstance(companies, QuerySet):
+        companies = Company.objects.filter(pk__in=[company.pk for company in companies])
+    result = SendResult()
+    for company in companies.filter(active=True).annotate(reachable=_reachable()).order_by("name", "pk"):
+        if company.reachable:
+            deliver_invitation.delay_on_commit(survey.pk, company.pk, reminder)
+            result.queued += 1
+        else:
+            result.skipped.append(company)
+    return result
+
+
+def invitation_deliver(*, survey: Survey, company: Company, is_reminder: bool = False) -> Invitation | None:
+    """Create a fresh invitation and mail its link to each contact; None when nothing should go out.
+
+    Checked here, at send time: the survey is still open, the company active,
+    and for a reminder that the company has not submitted meanwhile. A failed
+    send raises and leaves no invitation behind.
+    """
+    if survey.has_closed() or not company.active:
+        return None
+    if is_reminder and Response.objects.filter(survey=survey, company=company, submitted_at__isnull=False).exists():
+        return None
+    contacts = list(mail_contacts(company))
+    if not contacts:
+        return None
+    with transaction.atomic():
+        invitation, token = invitation_create(
+            survey=survey, company=company, contacts=contacts, is_reminder=is_reminder
+        )
+        mail.send_invitation(invitation=invitation, token=token, contacts=contacts)
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return invitation
+
+
+def invitations_revoke(*, invitations: QuerySet[Invitation]) -> int:
+    """Make the links of the invitations stop working; returns how many were revoked now."""
+    return invitations.filter(revoked=False).update(revoked=True)
+
+
+# Reminders -----------------------------------------------------------------
+
+
+class ReminderOutcome:
+    QUEUED = "queued"
+    CLOSED = "closed"  # not open: before the opening or after the deadline
+    NOT_INVITED = "not_invited"
+    NO_EMAIL = "no_email"
+    SUBMITTED = "submitted"
+    ALREADY_SENT = "already_sent"  # today's reminder has gone already
+
+
+def days_before_deadline(survey: Survey, now: datetime.datetime) -> int:
+    """Whole days from now to the deadline, counted in Helsinki dates."""
+    deadline_day = timezone.localtime(survey.closes_at, HELSINKI).date()
+    return (deadline_day - timezone.localtime(now, HELSINKI).date()).days
+
+
+def reminder_candidates(*, survey: Survey) -> QuerySet[Response]:
+    """Responses of invited, active companies that have not submitted."""
+    return (
+        survey.responses.filter(submitted_at__isnull=True, company__active=True)
+        .filter(Exists(Invitation.objects.filter(response=OuterRef("pk"))))
+        .select_related("company")
+        .order_by("company__name", "pk")
+    )
+
+
+def reminders_due(*, survey: Survey, now: datetime.datetime) -> list[Response]:
+    """The responses owed a reminder today: today is a reminder day and theirs has not gone yet."""
+    if not survey.is_open(now):
+        return []
+    day = days_before_deadline(survey, now)
+    if day not in survey.reminder_days:
+        return []
+    return list(reminder_candidates(survey=survey).exclude(reminder_days_sent__contains=[day]))
+
+
+def reminder_send(*, survey: Survey, company: Company, manual: bool = False, now=None) -> str:
+    """Queue one reminder with a fresh link to one company; returns a ReminderOutcome.
+
+    A scheduled (not manual) reminder records today's days-before value in the
+    response, so each day's reminder goes at most once per company. Whether the
+    company has submitted is checked here and again when the mail is sent.
+    """
+    from .tasks import deliver_invitation  # tasks imports this module
+
+    now = now or timezone.now()
+    if not survey.is_open(now):
+        return ReminderOutcome.CLOSED
+    response = Response.objects.filter(survey=survey, company=company).first()
+    if not manual and (response is None or not response.invitations.exists()):
+        return ReminderOutcome.NOT_INVITED
+    if not mail_contacts(company).exists():
+        return ReminderOutcome.NO_EMAIL
+    with transaction.atomic():
+        if response is not None:
+            # The lock makes two runs on the same day (beat and a staff member) agree on who sends.
+            response = Response.objects.select_for_update().get(pk=response.pk)
+            if response.is_submitted:
+                return ReminderOutcome.SUBMITTED
+            if not manual:
+                day = days_before_deadline(survey, now)
+                if day in response.reminder_days_sent:
+                    return ReminderOutcome.ALREADY_SENT
+                response.reminder_days_sent = [*response.reminder_days_sent, day]
+                response.save(update_fields=["reminder_days_sent"])
+        deliver_invitation.delay_on_commit(survey.pk, company.pk, True)
+    return ReminderOutcome.QUEUED
+
+
+def reminders_send_due(*, now=None) -> int:
+    """Queue today's reminders of every open survey; returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for survey in Survey.objects.filter(opens_at__lte=now, closes_at__gte=now):
+        for response in reminders_due(survey=survey, now=now):
+            outcome = reminder_send(survey=survey, company=response.company, now=now)
+            queued += outcome == ReminderOutcome.QUEUED
+    return queued

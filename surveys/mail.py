@@ -1,20 +1,30 @@
-"""E-mails of the survey, each in the contact's own language."""
+"""E-mails of the survey, each in the contact's own language, with times in Helsinki time."""
+
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from companies.models import Contact
 
-from .models import Response
+from .models import Invitation, Response
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def _message(template: str, contact: Contact, context: dict) -> EmailMessage:
+    # Deadlines are read in Finland, whatever the server's or the worker's time zone.
+    with translation.override(contact.language or settings.LANGUAGE_CODE), timezone.override(HELSINKI):
+        subject = render_to_string(f"surveys/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"surveys/email/{template}_body.txt", {**context, "contact": contact})
+    # A subject is one line; a title with a line break must not become a header error.
+    return EmailMessage(" ".join(subject.split()), body, to=[contact.email])
 
 
 def _send(template: str, contact: Contact, context: dict) -> None:
-    with translation.override(contact.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"surveys/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"surveys/email/{template}_body.txt", {**context, "contact": contact})
-    EmailMessage(subject, body, to=[contact.email]).send()
+    _message(template, contact, context).send()
 
 
 def recipients_of(response: Response) -> list[Contact]:
@@ -23,9 +33,7 @@ def recipients_of(response: Response) -> list[Contact]:
         Contact.objects.filter(invitations__response=response, erased_at__isnull=True).exclude(email="").distinct()
     )
     if not contacts:
-        contacts = list(
-            response.company.contacts.filter(erased_at__isnull=True, is_primary=True).exclude(email="")
-        )
+        contacts = list(response.company.contacts.filter(erased_at__isnull=True, is_primary=True).exclude(email=""))
     return contacts
 
 
@@ -35,3 +43,19 @@ def send_submission_confirmation(response: Response) -> int:
     for contact in contacts:
         _send("confirmation", contact, {"response": response, "survey": response.survey})
     return len(contacts)
+
+
+def send_invitation(*, invitation: Invitation, token: str, contacts: list[Contact]) -> int:
+    """Mail the invitation's link to each contact, in the contact's language; returns how many went out."""
+    template = "reminder" if invitation.is_reminder else "invitation"
+    context = {
+        "survey": invitation.survey,
+        "company": invitation.company,
+        "link": Invitation.link_for(token),
+        "deadline": timezone.localtime(invitation.survey.closes_at, HELSINKI),
+    }
+    messages = [_message(template, contact, context) for contact in contacts]
+    # One connection for all: either the server takes the batch or the caller retries it.
+    with get_connection() as connection:
+        connection.send_messages(messages)
+    return len(messages)

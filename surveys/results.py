@@ -139,13 +139,26 @@ class ResultsFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=gettext_lazy("All buildings"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     industry = forms.ChoiceField(
         label=gettext_lazy("Industry"),
         required=False,
         choices=[("", gettext_lazy("All industries")), *SECTION_CHOICES],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    drafts = forms.BooleanField(label=gettext_lazy("Include unsubmitted drafts"), required=False)
+    drafts = forms.BooleanField(
+        label=gettext_lazy("Include unsubmitted drafts"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
 def filtered_responses(
@@ -265,7 +278,9 @@ def _summarise(question: Question, rows: list[tuple[object, str, str]], with_nam
             labels[OTHER_VALUE] = _("Other")
         # Values whose choice has since been removed are still shown, under their stored code.
         labels.update({value: str(value) for value in tally if value not in labels})
-        result.counts = [OptionCount(label, tally[value], _share(tally[value], total)) for value, label in labels.items()]
+        result.counts = [
+            OptionCount(label, tally[value], _share(tally[value], total)) for value, label in labels.items()
+        ]
         result.other_texts = _texts(others, with_names)
     elif question.type == T.YES_NO:
         tally = defaultdict(int)
@@ -303,9 +318,10 @@ def _summarise(question: Question, rows: list[tuple[object, str, str]], with_nam
 
 
 def survey_questions(survey: Survey):
-    """The survey's questions in survey order, with their choices, in two queries."""
+    """The survey's questions in survey order, with their page and choices, in two queries."""
     return (
         Question.objects.filter(section__survey=survey)
+        .select_related("section")
         .order_by("section__order", "section__pk", "order", "pk")
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "pk")))
     )

@@ -5,28 +5,46 @@ on an older version is refused with what changed, so two colleagues never
 overwrite each other silently. After the deadline nothing is written.
 """
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from .forms import SectionForm
+from .forms import OTHER_SUFFIX, SectionForm, to_initial
 from .models import OTHER_VALUE, Answer, Choice, Invitation, PageState, Question, Response, Section, hash_token
 
 MAX_TOKEN_LENGTH = 100
+EMPTY = (None, "", [])
 
 
 # Reading -------------------------------------------------------------------
+
+
+def _ordered_choices() -> Prefetch:
+    return Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
 
 
 def section_questions(section: Section):
     """The questions of a page with what rendering and visibility need, in two queries."""
     return (
         section.questions.select_related("shown_if_choice__question")
-        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "pk")))
+        .prefetch_related(_ordered_choices())
         .order_by("order", "pk")
+    )
+
+
+def survey_questions(response: Response):
+    """Every question of the response's survey in page order, with choices and conditions, in two queries."""
+    return (
+        Question.objects.filter(section__survey_id=response.survey_id)
+        .select_related("shown_if_choice__question")
+        .prefetch_related(_ordered_choices())
+        .order_by("section__order", "section__pk", "order", "pk")
     )
 
 
@@ -50,49 +68,113 @@ def is_visible(question: Question, page_data: dict, page_codes: set[str], stored
     return value == choice.value
 
 
+def visible_values(questions, stored: dict[int, object]) -> dict[int, object]:
+    """The stored values of the visible questions; `questions` in page order, so hiding cascades to dependants."""
+    values = dict(stored)
+    for question in questions:
+        if not is_visible(question, {}, set(), values):
+            values.pop(question.pk, None)
+    return values
+
+
 def display_value(question: Question, value, other_text: str = "") -> str:
-    """An answer as a respondent reads it (choice labels, yes/no)."""
-    if value in (None, "", []):
+    """An answer as a respondent reads it (choice labels, yes/no, local numbers and dates)."""
+    if value in EMPTY:
         return "–"
+    kind = question.type
     if question.is_choice:
         labels = {choice.value: choice.label for choice in question.choices.all()}
         picked = value if isinstance(value, list) else [value]
-        parts = [
-            (f"{_('Other')}: {other_text}" if v == OTHER_VALUE else labels.get(v, v)) for v in picked
-        ]
+        parts = [(f"{_('Other')}: {other_text}" if v == OTHER_VALUE else labels.get(v, v)) for v in picked]
         return ", ".join(parts)
-    if question.type == Question.Type.YES_NO:
+    if kind == Question.Type.YES_NO:
         return _("Yes") if value == "yes" else _("No")
+    if kind in Question.NUMBER_TYPES:
+        try:
+            return formats.number_format(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            return str(value)
+    if kind == Question.Type.DATE:
+        day = parse_date(str(value)) if not isinstance(value, datetime.date) else value
+        return formats.date_format(day, "SHORT_DATE_FORMAT") if day else str(value)
+    if kind == Question.Type.SCALE:
+        label = {1: question.scale_min_label, 5: question.scale_max_label}.get(value)
+        return f"{value} – {label}" if label else str(value)
     return str(value)
 
 
 def build_form(response: Response, section: Section, questions, data=None, *, require_complete=False, stored=None):
     """The page's form: bound to posted data, or filled with the stored answers and the page's version."""
-    stored = stored_values(response) if stored is None else stored
+    questions = list(questions)
     page_codes = {q.code for q in questions}
-
-    def visible(question, page_data):
-        return is_visible(question, page_data, page_codes, stored)
-
     if data is not None:
-        return SectionForm(data, questions=questions, require_complete=require_complete, visible=visible)
-    answers = {a.question_id: a for a in response.answers.filter(question__section=section)}
-    initial = {"version": PageState.objects.filter(response=response, section=section).values_list(
-        "version", flat=True
-    ).first() or 0}
+        stored = stored_values(response) if stored is None else stored
+        return SectionForm(
+            data,
+            questions=questions,
+            require_complete=require_complete,
+            visible=lambda question, page_data: is_visible(question, page_data, page_codes, stored),
+        )
+    answers = stored_answers(response)
+    stored = {pk: answer.value for pk, answer in answers.items()} if stored is None else stored
+    version = PageState.objects.filter(response=response, section=section).values_list("version", flat=True).first()
+    initial = {"version": version or 0}
     for question in questions:
         answer = answers.get(question.pk)
         if answer is not None:
-            initial[question.code] = answer.value if question.type != Question.Type.SCALE else str(answer.value)
+            initial[question.code] = to_initial(question, answer.value)
             if answer.other_text:
-                initial[question.code + "__other"] = answer.other_text
-    # Initial values for visibility: what is stored for this page.
-    page_initial = {q.code: stored.get(q.pk) for q in questions}
+                initial[question.code + OTHER_SUFFIX] = answer.other_text
+    # Visibility before any typing: what is stored for this page.
+    page_values = {q.code: stored.get(q.pk) for q in questions}
     return SectionForm(
         initial=initial,
         questions=questions,
-        visible=lambda question, _data: is_visible(question, page_initial, page_codes, stored),
+        visible=lambda question, _data: is_visible(question, page_values, page_codes, stored),
     )
+
+
+@dataclass
+class AnswerRow:
+    question: Question
+    display: str
+    missing: bool  # a required question left unanswered
+
+
+@dataclass
+class SectionAnswers:
+    number: int  # 1-based, as in the page URL
+    section: Section
+    rows: list[AnswerRow] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        """True when at least one question of the page has an answer."""
+        return any(row.display != "–" for row in self.rows)
+
+
+def answers_by_section(response: Response) -> list[SectionAnswers]:
+    """Every page with its visible questions and their answers as read, in four queries."""
+    pages = {
+        section.pk: SectionAnswers(number, section)
+        for number, section in enumerate(response.survey.sections.all(), start=1)
+    }
+    questions = list(survey_questions(response))
+    answers = stored_answers(response)
+    visible = visible_values(questions, {pk: answer.value for pk, answer in answers.items()})
+    for question in questions:
+        if not is_visible(question, {}, set(), visible):
+            continue
+        answer = answers.get(question.pk)
+        value, other = (answer.value, answer.other_text) if answer else (None, "")
+        row = AnswerRow(question, display_value(question, value, other), question.required and value in EMPTY)
+        pages[question.section_id].rows.append(row)
+    return list(pages.values())
+
+
+def answered_section_ids(response: Response) -> set[int]:
+    """The pages that have at least one saved answer."""
+    return set(response.answers.values_list("question__section_id", flat=True).distinct())
 
 
 # Opening a link ------------------------------------------------------------
@@ -120,9 +202,9 @@ def invitation_open(*, token: str, now=None) -> Invitation | None:
 
 @dataclass
 class PageResult:
-    status: str  # saved, invalid, conflict, closed
+    status: str  # saved, invalid, conflict, closed, not_open
     form: SectionForm
-    changes: list[tuple[Question, str, str]] = field(default_factory=list)
+    changes: list[tuple[Question, str, str]] = field(default_factory=list)  # (question, theirs, yours)
 
     @property
     def saved(self) -> bool:
@@ -130,13 +212,16 @@ class PageResult:
 
 
 def page_save(*, response: Response, section: Section, data, require_complete: bool = False, now=None) -> PageResult:
-    """Validate one page and write its answers as a draft, unless it is stale or the survey has closed."""
+    """Validate one page and write its answers as a draft, unless it is stale or the survey is not open."""
     questions = list(section_questions(section))
-    stored = stored_values(response)
+    fixed_now = now is not None
+    now = now or timezone.now()
     # A submitted response stays complete: every later save must keep it so.
     require_complete = require_complete or response.is_submitted
-    form = build_form(response, section, questions, data, require_complete=require_complete, stored=stored)
-    now = now or timezone.now()
+    form = build_form(response, section, questions, data, require_complete=require_complete)
+    if not response.survey.has_opened(now):
+        form.is_valid()
+        return PageResult("not_open", form)
     if response.survey.has_closed(now):
         form.is_valid()
         return PageResult("closed", form)
@@ -144,25 +229,34 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
         return PageResult("invalid", form)
 
     with transaction.atomic():
+        # One save of a response at a time: a save may also clear hidden answers on other pages.
+        Response.objects.select_for_update().only("pk").get(pk=response.pk)
         state, _created = PageState.objects.get_or_create(response=response, section=section)
-        state = PageState.objects.select_for_update().get(pk=state.pk)
-        if response.survey.has_closed(timezone.now()):
+        # The lock may have waited; the deadline is checked again at the moment of writing.
+        if response.survey.has_closed(now if fixed_now else timezone.now()):
             return PageResult("closed", form)
-        if form.cleaned_data["version"] != state.version:
-            return _conflict(response, section, questions, data, form, state)
         current = stored_answers(response)
         answers = form.answers()
+        if form.cleaned_data["version"] != state.version:
+            changes = _changes(questions, current, answers)
+            if changes:
+                return _conflict(response, section, questions, data, state, changes)
+            # Stale, but identical to what is stored (a double click, or a colleague typing the same): no loss.
         for question in questions:
             value, other = answers[question.pk]
             answer = current.get(question.pk)
             if value is None:
                 if answer is not None:
                     answer.delete()
+                    del current[question.pk]
             elif answer is None:
-                Answer.objects.create(response=response, question=question, value=value, other_text=other)
+                current[question.pk] = Answer.objects.create(
+                    response=response, question=question, value=value, other_text=other
+                )
             elif answer.value != value or answer.other_text != other:
                 answer.value, answer.other_text = value, other
                 answer.save(update_fields=["value", "other_text", "updated_at"])
+        _clear_hidden_answers(response, current)
         state.version += 1
         state.saved_at = now
         state.save(update_fields=["version", "saved_at"])
@@ -171,24 +265,40 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
     return PageResult("saved", build_form(response, section, questions))
 
 
-def _conflict(response, section, questions, data, form, state) -> PageResult:
-    """Someone saved this page after it was loaded: show what differs and keep what was typed."""
-    current = stored_answers(response)
-    mine = form.answers()
+def _changes(questions, current: dict[int, Answer], mine: dict) -> list[tuple[Question, str, str]]:
+    """The questions whose stored answer differs from the posted one, as (question, theirs, yours)."""
     changes = []
     for question in questions:
         answer = current.get(question.pk)
         theirs = (answer.value, answer.other_text) if answer else (None, "")
         if theirs != mine[question.pk]:
-            changes.append(
-                (question, display_value(question, *theirs), display_value(question, *mine[question.pk]))
-            )
-    # The form keeps the typed answers; saving it again now means choosing them knowingly.
+            changes.append((question, display_value(question, *theirs), display_value(question, *mine[question.pk])))
+    return changes
+
+
+def _conflict(response, section, questions, data, state, changes) -> PageResult:
+    """Someone saved this page after it was loaded: keep what was typed, now based on the current version."""
     data = data.copy()
     data["version"] = str(state.version)
+    # Saving this form again means choosing the typed answers knowingly.
     refreshed = build_form(response, section, questions, data)
     refreshed.is_valid()
     return PageResult("conflict", refreshed, changes)
+
+
+def _clear_hidden_answers(response: Response, current: dict[int, Answer]) -> None:
+    """Delete answers of questions on other pages that a changed condition now hides."""
+    questions = survey_questions(response).filter(shown_if_choice__isnull=False).prefetch_related(None)
+    values = {pk: answer.value for pk, answer in current.items()}
+    hidden = []
+    for question in questions:
+        if not is_visible(question, {}, set(), values) and question.pk in values:
+            hidden.append(question.pk)
+            del values[question.pk]
+    if hidden:
+        # Deleted one by one so that the history keeps a trace of each.
+        for answer in Answer.objects.filter(response=response, question_id__in=hidden):
+            answer.delete()
 
 
 # Submitting ----------------------------------------------------------------
@@ -196,20 +306,16 @@ def _conflict(response, section, questions, data, form, state) -> PageResult:
 
 @dataclass
 class SubmitResult:
-    status: str  # submitted, already, incomplete, closed
+    status: str  # submitted, already, incomplete, closed, not_open
     section: Section | None = None
 
 
 def first_incomplete_section(response: Response) -> Section | None:
     """The first page with a visible required question left unanswered."""
-    stored = stored_values(response)
-    questions = (
-        Question.objects.filter(section__survey=response.survey, required=True)
-        .select_related("section", "shown_if_choice__question")
-        .order_by("section__order", "section__pk", "order", "pk")
-    )
+    questions = list(survey_questions(response).select_related("section").prefetch_related(None))
+    visible = visible_values(questions, stored_values(response))
     for question in questions:
-        if stored.get(question.pk) in (None, "", []) and is_visible(question, {}, set(), stored):
+        if question.required and visible.get(question.pk) in EMPTY and is_visible(question, {}, set(), visible):
             return question.section
     return None
 
@@ -219,17 +325,21 @@ def response_submit(*, response: Response, now=None) -> SubmitResult:
     from . import tasks
 
     now = now or timezone.now()
+    if not response.survey.has_opened(now):
+        return SubmitResult("not_open")
     if response.survey.has_closed(now):
         return SubmitResult("closed")
-    section = first_incomplete_section(response)
-    if section is not None:
-        return SubmitResult("incomplete", section)
     with transaction.atomic():
-        updated = Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(
-            submitted_at=now, last_saved_at=now
-        )
-        if not updated:
+        # The row lock makes a second click wait, then find the response already submitted.
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.submitted_at is not None:
+            response.submitted_at = locked.submitted_at
             return SubmitResult("already")
-        response.submitted_at = now
+        section = first_incomplete_section(response)
+        if section is not None:
+            return SubmitResult("incomplete", section)
+        locked.submitted_at = locked.last_saved_at = now
+        locked.save(update_fields=["submitted_at", "last_saved_at"])
+        response.submitted_at = response.last_saved_at = now
         tasks.send_submission_confirmation.delay_on_commit(response.pk)
     return SubmitResult("submitted")

@@ -1,10 +1,287 @@
-"""Answering pages (being written)."""
+"""Answering pages: a company opens its invitation link, answers page by page, reviews and submits."""
 
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import services
+from ..forms import OTHER_SUFFIX
+from ..models import Question, Response, Section, Survey
+
+SESSION_KEY = "survey_response_id"
+# Link guessing: after this many unknown tokens from one address within the window, the address waits.
+MISS_LIMIT = 20
+MISS_WINDOW = 10 * 60  # seconds
+GROUP_TYPES = {
+    Question.Type.SINGLE_CHOICE: "radio",
+    Question.Type.YES_NO: "radio",
+    Question.Type.SCALE: "radio",
+    Question.Type.MULTIPLE_CHOICE: "checkbox",
+}
+PAGE_STATUS = {"invalid": 400, "conflict": 409, "closed": 403}
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+# Opening a link --------------------------------------------------------------
 
 
-open_link = start = page = summary = submit = thanks = _todo
+def _miss_key(request) -> str:
+    return "surveys:link-miss:" + request.META.get("REMOTE_ADDR", "")
+
+
+def _count_miss(key: str) -> None:
+    cache.add(key, 0, MISS_WINDOW)
+    try:
+        misses = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, MISS_WINDOW)
+        misses = 1
+    if misses >= MISS_LIMIT:
+        # The block lasts a full window from the miss that started it.
+        cache.touch(key, MISS_WINDOW)
+
+
+@never_cache
+@require_GET
+def open_link(request, token):
+    key = _miss_key(request)
+    if (cache.get(key) or 0) >= MISS_LIMIT:
+        reply = render(request, "surveys/answer/rate_limited.html", status=429)
+        reply["Retry-After"] = str(MISS_WINDOW)
+    elif (invitation := services.invitation_open(token=token)) is None:
+        _count_miss(key)
+        reply = render(request, "surveys/answer/link_not_found.html", status=404)
+    else:
+        # A fresh session key, holding nothing but the response: the token itself is never kept.
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = invitation.response_id
+        reply = redirect("surveys:start")
+    # The token is in this URL: never pass it on to another site.
+    reply["Referrer-Policy"] = "no-referrer"
+    return reply
+
+
+# The session's response ------------------------------------------------------
+
+
+def _session_response(request) -> Response | None:
+    """The one response this browser's session was opened for; nothing in the URL can change it."""
+    response_id = request.session.get(SESSION_KEY)
+    if response_id is None:
+        return None
+    return Response.objects.select_related("survey", "company").filter(pk=response_id).first()
+
+
+def survey_session(view):
+    """Company pages: the response comes from the session, or a page asks to open the link again."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        survey_response = _session_response(request)
+        if survey_response is None:
+            return render(request, "surveys/answer/no_session.html", status=404)
+        return view(request, survey_response, *args, **kwargs)
+
+    return wrapped
+
+
+def _closed(request, survey_response: Response, status: int = 200):
+    """The survey has closed: say when, and show the answers read-only."""
+    pages = services.answers_by_section(survey_response)
+    context = {"survey": survey_response.survey, "survey_response": survey_response, "pages": pages}
+    return render(request, "surveys/answer/closed.html", context, status=status)
+
+
+def _not_open(request, survey_response: Response, status: int = 200):
+    context = {"survey": survey_response.survey, "survey_response": survey_response}
+    return render(request, "surveys/answer/not_open.html", context, status=status)
+
+
+def _page_number(survey: Survey, section: Section) -> int:
+    return list(survey.sections.values_list("pk", flat=True)).index(section.pk) + 1
+
+
+# Pages -------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@survey_session
+def start(request, survey_response):
+    survey = survey_response.survey
+    if not survey.has_opened():
+        return _not_open(request, survey_response)
+    if survey.has_closed():
+        return _closed(request, survey_response)
+    sections = list(survey.sections.all())
+    answered = services.answered_section_ids(survey_response)
+    first_open = next((n for n, s in enumerate(sections, start=1) if s.pk not in answered), None)
+    context = {
+        "survey": survey,
+        "survey_response": survey_response,
+        "sections": [(n, s, s.pk in answered) for n, s in enumerate(sections, start=1)],
+        "answered_count": len(answered & {s.pk for s in sections}),
+        "continue_number": first_open,
+    }
+    return render(request, "surveys/answer/start.html", context)
+
+
+@dataclass
+class QuestionRow:
+    """One question as the page template draws it."""
+
+    question: Question
+    field: object
+    other: object | None
+    hidden: bool
+    trigger: Question | None  # the question on this page that shows this one
+
+    @property
+    def input_type(self) -> str | None:
+        return GROUP_TYPES.get(self.question.type)
+
+    @property
+    def first_id(self) -> str:
+        """The element the error summary links to."""
+        return self.field.auto_id + ("_0" if self.input_type else "")
+
+    @property
+    def has_scale_labels(self) -> bool:
+        question = self.question
+        return question.type == Question.Type.SCALE and bool(question.scale_min_label or question.scale_max_label)
+
+    @property
+    def described_by(self) -> str:
+        ids = [self.field.auto_id + "_help"] if self.question.help_text else []
+        if self.has_scale_labels:
+            ids.append(self.field.auto_id + "_scale")
+        if self.field.errors:
+            ids.append(self.field.auto_id + "_error")
+        return " ".join(ids)
+
+
+def _rows(form) -> list[QuestionRow]:
+    codes = {question.code for question in form.questions}
+    data = getattr(form, "cleaned_data", {}) if form.is_bound else {}
+    rows = []
+    for question in form.questions:
+        trigger = question.shown_if_choice.question if question.shown_if_choice else None
+        on_page = trigger is not None and trigger.code in codes
+        visible = form.visible(question, data)
+        if not visible and not on_page:
+            continue  # hidden by an answer on another page
+        other = form[question.code + OTHER_SUFFIX] if question.code + OTHER_SUFFIX in form.fields else None
+        rows.append(QuestionRow(question, form[question.code], other, not visible, trigger if on_page else None))
+    return rows
+
+
+def _error_summary(form, rows) -> list[tuple[str, str]]:
+    """(element id, message) for each error, in page order; the id is empty when no field can take focus."""
+    errors = [("", error) for error in form.non_field_errors()]
+    errors += [("", error) for error in form["version"].errors]
+    for row in rows:
+        errors += [(row.first_id, f"{row.question.text}: {error}") for error in row.field.errors]
+        if row.other is not None:
+            errors += [(row.other.auto_id, f"{row.question.text}: {error}") for error in row.other.errors]
+    return errors
+
+
+def _render_page(request, survey_response, sections, number, form, *, status=200, result=None):
+    rows = _rows(form)
+    context = {
+        "survey": survey_response.survey,
+        "survey_response": survey_response,
+        "section": sections[number - 1],
+        "number": number,
+        "total": len(sections),
+        "percent": round(100 * number / len(sections)),
+        "is_last": number == len(sections),
+        "form": form,
+        "rows": rows,
+        "errors": _error_summary(form, rows) if status == 400 else [],
+        "status": result.status if result else "",
+        "changes": result.changes if result else [],
+    }
+    return render(request, "surveys/answer/page.html", context, status=status)
+
+
+def _after_save(action: str, number: int, total: int):
+    if action == "previous":
+        return redirect("surveys:page", number=number - 1) if number > 1 else redirect("surveys:start")
+    if action == "next":
+        return redirect("surveys:page", number=number + 1) if number < total else redirect("surveys:summary")
+    return redirect("surveys:page", number=number)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@survey_session
+def page(request, survey_response, number):
+    survey = survey_response.survey
+    if request.method == "GET" and not survey.is_open():
+        return redirect("surveys:start")
+    sections = list(survey.sections.all())
+    if not 1 <= number <= len(sections):
+        raise Http404
+    section = sections[number - 1]
+    if request.method == "GET":
+        form = services.build_form(survey_response, section, services.section_questions(section))
+        return _render_page(request, survey_response, sections, number, form)
+    action = request.POST.get("action", "save")
+    result = services.page_save(
+        response=survey_response, section=section, data=request.POST, require_complete=action == "next"
+    )
+    if result.saved:
+        messages.success(request, _("Your answers were saved."))
+        return _after_save(action, number, len(sections))
+    if result.status == "not_open":
+        return _not_open(request, survey_response, status=403)
+    return _render_page(
+        request, survey_response, sections, number, result.form, status=PAGE_STATUS[result.status], result=result
+    )
+
+
+@never_cache
+@require_GET
+@survey_session
+def summary(request, survey_response):
+    if not survey_response.survey.is_open():
+        return redirect("surveys:start")
+    context = {
+        "survey": survey_response.survey,
+        "survey_response": survey_response,
+        "pages": services.answers_by_section(survey_response),
+    }
+    return render(request, "surveys/answer/summary.html", context)
+
+
+@never_cache
+@require_POST
+@survey_session
+def submit(request, survey_response):
+    result = services.response_submit(response=survey_response)
+    if result.status in ("submitted", "already"):
+        return redirect("surveys:thanks")
+    if result.status == "incomplete":
+        messages.error(request, _("Some required questions are still unanswered. Please answer them and submit again."))
+        return redirect("surveys:page", number=_page_number(survey_response.survey, result.section))
+    if result.status == "not_open":
+        return _not_open(request, survey_response, status=403)
+    return _closed(request, survey_response, status=403)
+
+
+@never_cache
+@require_GET
+@survey_session
+def thanks(request, survey_response):
+    if not survey_response.is_submitted:
+        return redirect("surveys:summary")
+    return render(
+        request, "surveys/answer/thanks.html", {"survey": survey_response.survey, "survey_response": survey_response}
+    )

@@ -14,6 +14,7 @@ from companies.models import Company
 from teknokyla.core.access import is_portal_staff, staff_required, viewer_required
 
 from .. import exports, invitations
+from ..invitations import ReminderOutcome
 from ..models import Response, Survey
 from ..results import ResultsFilterForm, days_to_deadline, survey_progress, survey_results
 
@@ -70,7 +71,7 @@ def export(request, slug, fmt):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     # A zip file cannot be streamed as it is written; a temporary file keeps memory flat.
-    stream = tempfile.TemporaryFile()
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download ends
     exports.write_xlsx(survey, stream)
     stream.seek(0)
     return FileResponse(stream, as_attachment=True, filename=filename, content_type=exports.FORMATS[fmt])
@@ -82,13 +83,27 @@ def remind(request, slug, company_id):
     survey = get_object_or_404(Survey, slug=slug)
     company = get_object_or_404(Company, pk=company_id)
     response = Response.objects.filter(survey=survey, company=company, invitations__isnull=False).first()
+    # Checked here as well as in the service, so a stale dashboard page sends nothing it should not.
     if response is None:
-        messages.error(request, _("%(company)s has not been invited to this survey.") % {"company": company})
+        outcome = ReminderOutcome.NOT_INVITED
     elif response.is_submitted:
-        messages.error(request, _("%(company)s has already submitted; no reminder was sent.") % {"company": company})
+        outcome = ReminderOutcome.SUBMITTED
     elif survey.has_closed():
-        messages.error(request, _("The survey has closed; no reminder was sent."))
+        outcome = ReminderOutcome.CLOSED
     else:
-        invitations.reminder_send(survey=survey, company=company, manual=True)
-        messages.success(request, _("A reminder is on its way to %(company)s.") % {"company": company})
+        outcome = invitations.reminder_send(survey=survey, company=company, manual=True)
+    if outcome == ReminderOutcome.QUEUED:
+        messages.success(request, _("A reminder is on its way to %(company)s.") % {"company": company.name})
+    else:
+        messages.error(request, _reminder_refusal(outcome) % {"company": company.name})
     return redirect("surveys:dashboard", slug=survey.slug)
+
+
+def _reminder_refusal(outcome: str) -> str:
+    """Why no reminder was sent, as staff read it."""
+    return {
+        ReminderOutcome.NOT_INVITED: _("%(company)s has not been invited to this survey; no reminder was sent."),
+        ReminderOutcome.SUBMITTED: _("%(company)s has already submitted; no reminder was sent."),
+        ReminderOutcome.CLOSED: _("The survey is not open; no reminder was sent."),
+        ReminderOutcome.NO_EMAIL: _("%(company)s has no contact person with an e-mail address; no reminder was sent."),
+    }.get(outcome, _("No reminder was sent to %(company)s."))

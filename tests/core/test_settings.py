@@ -11,7 +11,7 @@ MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
 
 def _run(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     environment.update(env)
     return subprocess.run(
         [*MANAGE, *args], env=environment, capture_output=True, text=True, timeout=120, cwd=settings.BASE_DIR

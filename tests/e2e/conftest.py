@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+# Set at import: the session-wide Playwright loop is running before any test fixture does.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -10,19 +10,27 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from companies import demo as companies_demo
+from surveys import demo as surveys_demo
 from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
 
 DEMO_USERS = [("staff", STAFF_GROUP, "Demo", "Staff"), ("viewer", VIEWER_GROUP, "Demo", "Viewer")]
 
 
 class Command(BaseCommand):
-    help = "Create the demo registry and demo users (staff, viewer); running it again changes nothing."
+    help = "Create the demo registry, the demo survey and demo users (staff, viewer); running it again changes nothing."
 
     def handle(self, *args, **options):
         counts = companies_demo.load_registry()
         self.stdout.write(
             "Demo registry: {buildings} buildings, {premises} premises, "
             "{organisations} organisations, {contacts} contacts.".format(**counts)
+        )
+        survey = surveys_demo.load_survey()
+        counts = surveys_demo.load_demo_responses(survey)
+        self.stdout.write(
+            "Demo survey: {questions} questions, {invited} invited, {submitted} submitted, {drafts} drafts.".format(
+                **counts
+            )
         )
         for username, password in self._users().items():
             self.stdout.write(self.style.SUCCESS(f"Demo login: {username} / {password}"))

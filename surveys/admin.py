@@ -1,0 +1,341 @@
+"""Admin of the survey: pages, questions and choices in fi/sv/en; responses and answers with history; invitations.
+
+Once a survey has answers, a question's type and a choice's stored value are
+read-only, so answers already given keep their meaning. No bulk delete of
+responses or answers: that is how survey tools lose data.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
+
+from companies.models import Company
+
+from . import invitations
+from .invitations import ReminderOutcome, SurveyClosedError
+from .models import Answer, Choice, Invitation, Question, Response, Section, Survey
+
+
+def survey_has_answers(survey_id: int | None) -> bool:
+    """True once any response of the survey holds an answer."""
+    return survey_id is not None and Answer.objects.filter(response__survey_id=survey_id).exists()
+
+
+def _without_delete_selected(actions: dict) -> dict:
+    actions.pop("delete_selected", None)
+    return actions
+
+
+class LockableForm(forms.ModelForm):
+    """Disables `locked_fields` on rows already saved; new rows stay editable."""
+
+    locked_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in self.locked_fields:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+
+class LockedOnceAnsweredInline(TranslationTabularInline):
+    locked_once_answered: tuple[str, ...] = ()
+
+    def survey_id_of(self, parent) -> int | None:
+        raise NotImplementedError
+
+    def get_formset(self, request, obj=None, **kwargs):
+        form = kwargs.get("form", self.form)
+        if obj is not None and survey_has_answers(self.survey_id_of(obj)):
+            kwargs["form"] = type(
+                "Locked" + form.__name__, (LockableForm, form), {"locked_fields": self.locked_once_answered}
+            )
+        return super().get_formset(request, obj, **kwargs)
+
+
+# The survey and its pages ---------------------------------------------------
+
+
+class SectionInline(TranslationTabularInline):
+    model = Section
+    fields = ["order", "title"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Survey)
+class SurveyAdmin(TranslationAdmin):
+    list_display = ["title", "slug", "opens_at", "closes_at", "is_open_now"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SectionInline]
+    actions = ["send_invitations"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "introduction", "thank_you_text"]}),
+        (_("Schedule"), {"fields": ["opens_at", "closes_at", "reminder_days"]}),
+    ]
+
+    @admin.display(description=_("open now"), boolean=True)
+    def is_open_now(self, survey):
+        return survey.is_open()
+
+    @admin.action(description=_("Send invitations to all active organisations"), permissions=["change"])
+    def send_invitations(self, request, queryset):
+        for survey in queryset:
+            try:
+                result = invitations.invitations_send(survey=survey, companies=Company.objects.active())
+            except SurveyClosedError:
+                self.message_user(
+                    request,
+                    _("“%(survey)s” has closed; no invitations were sent.") % {"survey": survey},
+                    messages.ERROR,
+                )
+                continue
+            self.message_user(
+                request,
+                ngettext(
+                    "Invitations of “%(survey)s” are on their way to %(count)d organisation.",
+                    "Invitations of “%(survey)s” are on their way to %(count)d organisations.",
+                    result.queued,
+                )
+                % {"survey": survey, "count": result.queued},
+                messages.SUCCESS,
+            )
+            if result.skipped:
+                self.message_user(
+                    request,
+                    _("No contact with an e-mail address, so no invitation: %(names)s")
+                    % {"names": ", ".join(company.name for company in result.skipped)},
+                    messages.WARNING,
+                )
+
+
+class QuestionInline(LockedOnceAnsweredInline):
+    model = Question
+    fields = ["order", "code", "text", "type", "required"]
+    extra = 0
+    show_change_link = True
+    locked_once_answered = ("type",)
+
+    def survey_id_of(self, section):
+        return section.survey_id
+
+
+@admin.register(Section)
+class SectionAdmin(TranslationAdmin):
+    list_display = ["title", "survey", "order"]
+    list_filter = ["survey"]
+    search_fields = ["title"]
+    list_select_related = ["survey"]
+    inlines = [QuestionInline]
+
+
+class ChoiceInline(LockedOnceAnsweredInline):
+    model = Choice
+    fields = ["order", "value", "label"]
+    extra = 0
+    locked_once_answered = ("value",)
+
+    def survey_id_of(self, question):
+        return question.section.survey_id
+
+
+@admin.register(Question)
+class QuestionAdmin(TranslationAdmin):
+    list_display = ["code", "text", "type", "required", "section"]
+    list_filter = ["section__survey", "type", "required"]
+    search_fields = ["code", "text"]
+    list_select_related = ["section"]
+    inlines = [ChoiceInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and survey_has_answers(obj.section.survey_id):
+            readonly.append("type")
+        return readonly
+
+
+# Responses and answers ------------------------------------------------------
+
+
+STATUS_LABELS = {
+    "invited": _("invited"),
+    "opened": _("opened"),
+    "draft": _("draft"),
+    "submitted": _("submitted"),
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        filters = {
+            "invited": Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=True),
+            "opened": Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=False),
+            "draft": Q(submitted_at__isnull=True, last_saved_at__isnull=False),
+            "submitted": Q(submitted_at__isnull=False),
+        }
+        return queryset.filter(filters[self.value()]) if self.value() in filters else queryset
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ["question", "value", "other_text", "updated_at"]
+    readonly_fields = ["question", "updated_at"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("question")
+            .order_by("question__section__order", "question__order")
+        )
+
+
+@admin.register(Response)
+class ResponseAdmin(SimpleHistoryAdmin):
+    list_display = ["company", "survey", "status_label", "submitted_at", "last_saved_at"]
+    list_filter = ["survey", StatusFilter, "company__industry_section", "company__kind"]
+    search_fields = ["company__name", "company__business_id"]
+    list_select_related = ["company", "survey"]
+    fields = [
+        "survey",
+        "company",
+        "first_opened_at",
+        "last_saved_at",
+        "submitted_at",
+        "reminder_days_sent",
+        "created_at",
+    ]
+    readonly_fields = fields
+    inlines = [AnswerInline]
+    actions = ["send_reminders", "send_new_links"]
+
+    @admin.display(description=_("status"))
+    def status_label(self, response):
+        return STATUS_LABELS[response.status]
+
+    def has_add_permission(self, request):
+        return False  # a response is made by the first invitation
+
+    def get_actions(self, request):
+        return _without_delete_selected(super().get_actions(request))
+
+    @admin.action(description=_("Send a reminder to the selected organisations"), permissions=["change"])
+    def send_reminders(self, request, queryset):
+        outcomes = [
+            invitations.reminder_send(survey=response.survey, company=response.company, manual=True)
+            for response in queryset
+        ]
+        queued = outcomes.count(ReminderOutcome.QUEUED)
+        self.message_user(
+            request,
+            ngettext("%(count)d reminder is on its way.", "%(count)d reminders are on their way.", queued)
+            % {"count": queued},
+            messages.SUCCESS,
+        )
+        if queued < len(outcomes):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d organisation got no reminder: it has submitted, has no e-mail address, "
+                    "or the survey is not open.",
+                    "%(count)d organisations got no reminder: they have submitted, have no e-mail address, "
+                    "or the survey is not open.",
+                    len(outcomes) - queued,
+                )
+                % {"count": len(outcomes) - queued},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Send a new invitation link to the selected organisations"), permissions=["change"])
+    def send_new_links(self, request, queryset):
+        queued = 0
+        for survey in Survey.objects.filter(pk__in=queryset.values("survey_id")):
+            companies = Company.objects.filter(survey_responses__in=queryset.filter(survey=survey))
+            try:
+                queued += invitations.invitations_send(survey=survey, companies=companies).queued
+            except SurveyClosedError:
+                continue
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.", queued)
+            % {"count": queued},
+            messages.SUCCESS,
+        )
+        missed = queryset.count() - queued
+        if missed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d organisation got no new link: no e-mail address, not active, or the survey has closed.",
+                    "%(count)d organisations got no new link: no e-mail address, not active, or the survey has closed.",
+                    missed,
+                )
+                % {"count": missed},
+                messages.WARNING,
+            )
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["response", "question_code", "value", "updated_at"]
+    list_filter = ["response__survey"]
+    search_fields = ["response__company__name", "question__code"]
+    list_select_related = ["response__company", "response__survey", "question"]
+    fields = ["response", "question", "value", "other_text", "updated_at"]
+    readonly_fields = ["response", "question", "updated_at"]
+
+    @admin.display(description=_("question"), ordering="question__code")
+    def question_code(self, answer):
+        return answer.question.code
+
+    def has_add_permission(self, request):
+        return False  # answers come from the survey pages
+
+    def get_actions(self, request):
+        return _without_delete_selected(super().get_actions(request))
+
+
+# Invitations -----------------------------------------------------------------
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["company", "survey", "is_reminder", "sent_at", "last_opened_at", "revoked"]
+    list_filter = ["survey", "is_reminder", "revoked"]
+    search_fields = ["company__name", "company__business_id"]
+    list_select_related = ["company", "survey"]
+    # The token hash is never shown: it is the key to the company's answers.
+    fields = ["survey", "company", "sent_to", "is_reminder", "created_at", "sent_at", "last_opened_at", "revoked"]
+    readonly_fields = ["survey", "company", "sent_to", "is_reminder", "created_at", "sent_at", "last_opened_at"]
+    actions = ["revoke"]
+
+    @admin.display(description=_("sent to"))
+    def sent_to(self, invitation):
+        return ", ".join(f"{contact.name} <{contact.email}>" for contact in invitation.contacts.all()) or "–"
+
+    def has_add_permission(self, request):
+        return False  # a link is made with its token by the invitation services
+
+    @admin.action(description=_("Revoke selected invitations"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = invitations.invitations_revoke(invitations=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )
