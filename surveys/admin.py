@@ -44,6 +44,8 @@ class LockableForm(forms.ModelForm):
 
 
 class LockedOnceAnsweredInline(TranslationTabularInline):
+    """An inline whose `locked_once_answered` fields are read-only on saved rows once the survey has answers."""
+
     locked_once_answered: tuple[str, ...] = ()
 
     def survey_id_of(self, parent) -> int | None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from companies.models import Company
 
 from .invitations import invitation_create
-from .models import OTHER_VALUE, Choice, Question, Response, Section, Survey
+from .models import OTHER_VALUE, Choice, Invitation, Question, Response, Section, Survey
 from .services import page_save
 
 SLUG = "teknologiakyla-3-0"
@@ -936,6 +936,9 @@ def load_demo_responses(survey: Survey, now=None) -> dict[str, int]:
             company_rng = random.Random(f"demo-{company.business_id or company.pk}")
             answers = _demo_answers(company_rng, company, timezone.localdate(now))
             response = invitation.response
+            # Whoever answered opened the link first.
+            Invitation.objects.filter(pk=invitation.pk).update(last_opened_at=now)
+            Response.objects.filter(pk=response.pk).update(first_opened_at=now)
             pages = sections if company in submitting else sections[: company_rng.randint(1, 3)]
             _save_pages(response, pages, answers, now)
             if company in submitting:

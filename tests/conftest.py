@@ -24,6 +24,12 @@ def outsider(db):
     return UserFactory(username="outsider")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Test users need no slow key stretching; the real hashers stay in production.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _client_for(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -59,7 +59,8 @@ def results(request, slug):
     return render(request, "surveys/staff/results.html", {"survey": survey, "form": form, "results": summary})
 
 
-@viewer_required
+# Staff only: the export puts company names next to their free-text answers.
+@staff_required
 @require_GET
 def export(request, slug, fmt):
     if fmt not in exports.FORMATS:

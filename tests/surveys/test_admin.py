@@ -2,9 +2,9 @@
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from surveys import invitations, services
 from surveys.models import Answer, Choice, Invitation, Question, Response, Survey

@@ -32,7 +32,9 @@ def open_url(token: str) -> str:
 
 
 def stored(survey_response) -> dict:
-    return {a.question.code: a.value for a in Answer.objects.filter(response=survey_response).select_related("question")}
+    return {
+        a.question.code: a.value for a in Answer.objects.filter(response=survey_response).select_related("question")
+    }
 
 
 def checked(content: str, name: str, value: str) -> bool:
@@ -126,6 +128,8 @@ class TestSession:
 
     def test_submit_without_a_session_writes_nothing(self, client, survey_response):
         assert client.post(SUBMIT).status_code == 404
+        assert client.post(page_url(1), {**PAGE_1, "version": "0", "action": "save"}).status_code == 404
+        assert not Answer.objects.exists()
         survey_response.refresh_from_db()
         assert survey_response.submitted_at is None
 
@@ -135,7 +139,9 @@ class TestSession:
         session.save()
         assert company_client.get(START).status_code == 404
 
-    def test_company_a_never_sees_company_b_answers(self, company_client, other_client, survey_response, other_response):
+    def test_company_a_never_sees_company_b_answers(
+        self, company_client, other_client, survey_response, other_response
+    ):
         assert post_page(other_client, 1, {**PAGE_1, "contact_name": "Bertta Konepaja"}).status_code == 302
         assert post_page(company_client, 1, PAGE_1).status_code == 302
         for url in (page_url(1), SUMMARY):
@@ -228,7 +234,9 @@ class TestPage:
     def test_conditional_questions_carry_their_condition_and_start_hidden(self, company_client):
         content = company_client.get(page_url(2)).content.decode()
         assert re.search(r'data-question="growth_how" data-shown-if="growth" data-shown-if-value="yes" hidden', content)
-        assert re.search(r'data-question="digital_detail" data-shown-if="growth_area" data-shown-if-value="digital" hidden', content)
+        assert re.search(
+            r'data-question="digital_detail" data-shown-if="growth_area" data-shown-if-value="digital" hidden', content
+        )
 
     def test_a_condition_met_on_an_earlier_page_shows_the_question(self, company_client):
         assert 'name="partners"' not in company_client.get(page_url(3)).content.decode()
@@ -301,7 +309,9 @@ class TestPage:
         assert reply.status_code == 400
         assert set(reply.context["form"].errors) == {"contact_name", "employees"}
         assert 'role="alert"' in content and 'href="#id_contact_name"' in content
-        assert re.search(r'name="contact_name" id="id_contact_name"[^>]*aria-describedby="[^"]*id_contact_name_error"', content)
+        assert re.search(
+            r'name="contact_name" id="id_contact_name"[^>]*aria-describedby="[^"]*id_contact_name_error"', content
+        )
         assert 'aria-invalid="true"' in content
         # What was typed is still there, and nothing was written.
         assert "Half done" in content and text_value(content, "revenue") == "77,25"
@@ -329,7 +339,9 @@ class TestPage:
         assert checked(content, "services", "__other__")
         assert stored(survey_response) == {}
 
-    def test_a_hidden_conditional_question_is_not_required_and_its_answer_removed(self, company_client, survey_response):
+    def test_a_hidden_conditional_question_is_not_required_and_its_answer_removed(
+        self, company_client, survey_response
+    ):
         assert post_page(company_client, 2, PAGE_2).status_code == 302
         assert stored(survey_response)["growth_how"] == "Hire two coders"
         # The browser hid the question but still posts what was typed in it.
@@ -343,7 +355,9 @@ class TestPage:
         reply = post_page(company_client, 2, {**PAGE_2, "growth_how": ""}, "next")
         assert reply.status_code == 400
         assert "growth_how" in reply.context["form"].errors
-        assert 'data-shown-if-value="yes" hidden' not in reply.content.decode().split('data-question="growth_how"')[1][:80]
+        assert (
+            'data-shown-if-value="yes" hidden' not in reply.content.decode().split('data-question="growth_how"')[1][:80]
+        )
 
     def test_a_stale_save_gets_409_with_the_changes_then_saving_again_overwrites(
         self, company_client, colleague_client, survey_response
@@ -358,7 +372,7 @@ class TestPage:
         assert reply.status_code == 409
         changes = {(q.code, saved, yours) for q, saved, yours in reply.context["changes"]}
         assert changes == {("employees", "12", "40"), ("contact_name", "Aino Aalto", "Aino A.")}
-        assert "<th scope=\"col\">" in content and "Aino A." in content
+        assert '<th scope="col">' in content and "Aino A." in content
         assert text_value(content, "employees") == "40"
         # The database still holds the colleague's answers.
         assert stored(survey_response)["employees"] == 12
@@ -379,7 +393,9 @@ class TestPage:
         answers = stored(survey_response)
         assert answers["contact_name"] == "Aino Aalto" and answers["growth"] == "yes"
 
-    def test_a_page_loaded_before_the_deadline_and_posted_after_is_refused(self, company_client, survey, survey_response):
+    def test_a_page_loaded_before_the_deadline_and_posted_after_is_refused(
+        self, company_client, survey, survey_response
+    ):
         post_page(company_client, 1, PAGE_1)
         version = loaded_version(company_client, 1)
         closed_at = timezone.now() - datetime.timedelta(seconds=1)
@@ -536,3 +552,18 @@ def test_the_page_query_count_does_not_grow_with_the_survey_or_the_village(
         reply = client.get(page_url(2))
     assert reply.status_code == 200
     assert len(reply.context["form"].questions) == question_count // 5
+
+
+@pytest.mark.parametrize(("question_count", "company_count"), [(25, 50), (250, 500)])
+def test_the_summary_query_count_does_not_grow_with_the_survey_or_the_village(
+    django_assert_num_queries, question_count, company_count
+):
+    survey, survey_response = build_big_survey(question_count, company_count)
+    _invitation, token = invitation_create(survey=survey, company=survey_response.company)
+    client = opened(token)
+    # session, the response with survey and company, the pages, all questions with their conditions,
+    # their choices, the response's answers
+    with django_assert_num_queries(6):
+        reply = client.get(SUMMARY)
+    assert reply.status_code == 200
+    assert sum(len(page.rows) for page in reply.context["pages"]) > question_count // 2

@@ -31,9 +31,12 @@ def posted(data: dict, version: int = 0) -> QueryDict:
 def save(survey_response, number: int, data: dict, *, version=None, require_complete=False, now=None):
     section = survey_response.survey.sections.all()[number - 1]
     if version is None:
-        version = PageState.objects.filter(response=survey_response, section=section).values_list(
-            "version", flat=True
-        ).first() or 0
+        version = (
+            PageState.objects.filter(response=survey_response, section=section)
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )
     return services.page_save(
         response=survey_response,
         section=section,

@@ -197,12 +197,14 @@ class TestDashboard:
         content = response.content.decode()
         assert response.context["days_left"] == 20
         assert "20 days to the deadline" in content
-        for url in [
-            reverse("surveys:results", args=[survey.slug]),
-            reverse("surveys:export", args=[survey.slug, "csv"]),
-            reverse("surveys:export", args=[survey.slug, "xlsx"]),
-        ]:
-            assert url in content
+        assert reverse("surveys:results", args=[survey.slug]) in content
+        # Exports name companies next to their answers: staff only.
+        assert reverse("surveys:export", args=[survey.slug, "csv"]) not in content
+
+    def test_staff_see_the_export_links(self, staff_client, village):
+        content = staff_client.get(self.url(village["survey"])).content.decode()
+        assert reverse("surveys:export", args=[village["survey"].slug, "csv"]) in content
+        assert reverse("surveys:export", args=[village["survey"].slug, "xlsx"]) in content
 
     def test_says_when_a_closed_survey_closed(self, viewer_en, village):
         survey = village["survey"]
