@@ -109,9 +109,7 @@ class Question(models.Model):
     NUMBER_TYPES = {Type.INTEGER, Type.DECIMAL}
     TEXT_TYPES = {Type.SHORT_TEXT, Type.LONG_TEXT}
 
-    section = models.ForeignKey(
-        Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section")
-    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     code = models.SlugField(
         _("code"), max_length=40, help_text=_("A stable short name, used as the column in exports.")
@@ -321,4 +319,3 @@ class Answer(models.Model):
             return Decimal(str(self.value)) if self.value not in (None, "") else None
         except ArithmeticError:
             return None
-

@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("companies.urls")),
     path("", include("surveys.urls")),
+    path("work/", include("workshops.urls")),
 ]

@@ -126,3 +126,51 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 
     survey = factory.SubFactory(SurveyFactory)
     company = factory.SubFactory(CompanyFactory)
+
+
+# Workshops ------------------------------------------------------------------
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.Theme"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.Interview"
+
+    held_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3))
+    place_text = "Kosmos, neuvotteluhuone"
+    notes = "Yritys kertoi kasvusuunnitelmistaan."
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.Workshop"
+
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    held_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    place_text = "Compus"
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.Finding"
+
+    text = factory.Sequence(lambda n: f"Finding number {n}.")
+    kind = "need"
+    importance = 2
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.Measure"
+
+    title = factory.Sequence(lambda n: f"Measure {n}")
+    start_quarter = "2026-Q1"
+    end_quarter = "2026-Q4"

@@ -53,9 +53,7 @@ def test_accessibility_statement_has_a_feedback_channel(client):
 
 
 def test_staff_log_in_with_django_auth(client, staff):
-    response = client.post(
-        reverse("login"), {"username": staff.username, "password": "correct horse battery staple"}
-    )
+    response = client.post(reverse("login"), {"username": staff.username, "password": "correct horse battery staple"})
     assert response.status_code == 302
     assert client.get(reverse("companies:directory")).status_code == 200
 

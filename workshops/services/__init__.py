@@ -1,0 +1,1 @@
+"""Services of the workshops app, by topic: records (interviews, workshops, attachments) and plan (findings, measures, search)."""
