@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("", include("surveys.urls")),
     path("work/", include("workshops.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -1,5 +1,6 @@
 """Answering pages: a company opens its invitation link, answers page by page, reviews and submits."""
 
+import logging
 from dataclasses import dataclass
 from functools import wraps
 
@@ -10,10 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from redis.exceptions import RedisError
 
 from .. import services
 from ..forms import OTHER_SUFFIX
 from ..models import Question, Response, Section, Survey
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "survey_response_id"
 # Link guessing: after this many unknown tokens from one address within the window, the address waits.
@@ -35,23 +39,34 @@ def _miss_key(request) -> str:
     return "surveys:link-miss:" + request.META.get("REMOTE_ADDR", "")
 
 
-def _count_miss(key: str) -> None:
-    cache.add(key, 0, MISS_WINDOW)
+def _is_blocked(key: str) -> bool:
     try:
-        misses = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, MISS_WINDOW)
-        misses = 1
-    if misses >= MISS_LIMIT:
-        # The block lasts a full window from the miss that started it.
-        cache.touch(key, MISS_WINDOW)
+        return (cache.get(key) or 0) >= MISS_LIMIT
+    except RedisError:  # without the cache, links still open: the tokens are too long to guess anyway
+        logger.warning("rate limit unavailable: the cache does not answer")
+        return False
+
+
+def _count_miss(key: str) -> None:
+    try:
+        cache.add(key, 0, MISS_WINDOW)
+        try:
+            misses = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, MISS_WINDOW)
+            misses = 1
+        if misses >= MISS_LIMIT:
+            # The block lasts a full window from the miss that started it.
+            cache.touch(key, MISS_WINDOW)
+    except RedisError:
+        logger.warning("rate limit unavailable: the cache does not answer")
 
 
 @never_cache
 @require_GET
 def open_link(request, token):
     key = _miss_key(request)
-    if (cache.get(key) or 0) >= MISS_LIMIT:
+    if _is_blocked(key):
         reply = render(request, "surveys/answer/rate_limited.html", status=429)
         reply["Retry-After"] = str(MISS_WINDOW)
     elif (invitation := services.invitation_open(token=token)) is None:

@@ -7,7 +7,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -111,6 +111,13 @@ class TestOpenLink:
         assert SESSION_KEY not in guesser.session
         # Another address is not affected.
         assert Client(REMOTE_ADDR="198.51.100.1").get(open_url(token)).status_code == 302
+
+    def test_links_still_open_when_the_cache_does_not_answer(self, token):
+        # A real Redis client pointed at a port where nothing listens.
+        unreachable = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        with override_settings(CACHES={"default": unreachable}):
+            assert Client().get(open_url(token)).status_code == 302
+            assert Client().get(open_url("wrong")).status_code == 404
 
     def test_fewer_misses_than_the_limit_do_not_block(self, token):
         client = Client(REMOTE_ADDR="203.0.113.8")

@@ -1,1 +1,4 @@
-"""Forms of the workshops app, by topic: records (interviews, workshops, attachments) and plan (findings, measures, search)."""
+"""Forms of the workshops app, by topic.
+
+records: interviews, workshops, attachments; plan: findings, measures, the board, search.
+"""

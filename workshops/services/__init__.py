@@ -1,1 +1,4 @@
-"""Services of the workshops app, by topic: records (interviews, workshops, attachments) and plan (findings, measures, search)."""
+"""Services of the workshops app, by topic.
+
+records: interviews, workshops, attachments; plan: findings, measures, the board, search.
+"""

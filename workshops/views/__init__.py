@@ -1,1 +1,4 @@
-"""Views of the workshops app, by topic: records (interviews, workshops, attachments) and plan (findings, measures, search)."""
+"""Views of the workshops app, by topic.
+
+records: interviews, workshops, attachments; plan: findings, measures, the board, search.
+"""
