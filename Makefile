@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format messages clean-var chromium
+.PHONY: run test lint format messages clean-var chromium system-pdf
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,17 +17,28 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
 ## run: start the portal with demo data on http://127.0.0.1:8000 (web, Celery worker, Celery beat)
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run system-pdf
 	$(PY) -m teknokyla.devservices run
 
-# Browser tests need Debian's Chromium; as root we install it, otherwise we say how.
+# System packages from Debian: Pango and fonts for WeasyPrint's PDF, and Chromium for the browser tests.
+# As root we install what is missing; otherwise we say what to install.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+define apt_ensure
+	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+endef
+
+system-pdf:
+	$(call apt_ensure,$(PDF_PACKAGES))
+
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "Browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
+	$(call apt_ensure,chromium)
 
 ## test: lint, Django checks, migrations check, then the whole test suite
-test: $(VENV)/.installed-dev chromium
+test: $(VENV)/.installed-dev system-pdf chromium
 	$(PY) -m teknokyla.devservices --var var/test exec -- sh -c '\
 		$(PY) -m ruff check . && \
 		$(PY) manage.py check && \
