@@ -1,10 +1,117 @@
-"""Plan pages (being written)."""
+"""Pages of the plan's written parts: the editions, one edition, its editing with a live preview, the report in HTML."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from surveys.models import Survey
+from teknokyla.core.access import staff_required, viewer_required
+from workshops.markdown import render_markdown
+from workshops.models import Measure
+
+from ..forms import LANGUAGE_CODES, GoalFormSet, MarkdownPreviewForm, PlanForm
+from ..models import DevelopmentPlan
+from ..services.report import report_render_html
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _measures_have_goals() -> bool:
+    # Measures gain their `goal` link in a later migration; until then no measure is tied to a goal.
+    try:
+        Measure._meta.get_field("goal")
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
-plan_list = plan_detail = plan_edit = markdown_preview = report_preview = _todo
+def _goals_with_measures(plan: DevelopmentPlan) -> tuple[list[dict], list[Measure]]:
+    """The plan's goals, each with its rendered description and its measures; and the measures tied to no goal."""
+    goals = plan.goals.order_by("order", "pk")
+    measures = Measure.objects.order_by("start_quarter", "title")
+    tied = _measures_have_goals()
+    if tied:
+        goals = goals.prefetch_related(Prefetch("measures", queryset=measures))
+        measures = measures.filter(goal__isnull=True)
+    rows = [
+        {
+            "goal": goal,
+            "description": render_markdown(goal.description),
+            "measures": list(goal.measures.all()) if tied else [],
+        }
+        for goal in goals
+    ]
+    return rows, list(measures)
+
+
+@viewer_required
+@require_GET
+def plan_list(request):
+    plans = DevelopmentPlan.objects.annotate(goal_count=Count("goals")).order_by("-period_start", "-pk")
+    return render(request, "reports/plans/list.html", {"plans": plans})
+
+
+@viewer_required
+@require_GET
+def plan_detail(request, pk):
+    plan = get_object_or_404(DevelopmentPlan, pk=pk)
+    texts = [
+        (_("Summary"), render_markdown(plan.summary)),
+        (_("Starting point"), render_markdown(plan.starting_point)),
+        (_("Vision"), render_markdown(plan.vision)),
+    ]
+    goals, untied = _goals_with_measures(plan)
+    return render(
+        request,
+        "reports/plans/detail.html",
+        {"plan": plan, "texts": texts, "goals": goals, "untied_measures": untied, "languages": LANGUAGE_CODES},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+@transaction.atomic
+def plan_edit(request, pk):
+    # On a save the row stays locked from the version check to the write, so two saves cannot both pass it.
+    plans = DevelopmentPlan.objects.select_for_update() if request.method == "POST" else DevelopmentPlan.objects
+    plan = get_object_or_404(plans, pk=pk)
+    saved_title = plan.title
+    data = request.POST if request.method == "POST" else None
+    form = PlanForm(data, instance=plan)
+    goals = GoalFormSet(data, instance=plan, prefix="goals")
+    if all([form.is_valid(), goals.is_valid()]):
+        form.save()
+        goals.save()
+        messages.success(request, _("The plan was saved."))
+        return redirect(plan)
+    return render(
+        request,
+        "reports/plans/edit.html",
+        {"plan": plan, "saved_title": saved_title, "form": form, "goals": goals},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@staff_required
+@require_POST
+def markdown_preview(request):
+    form = MarkdownPreviewForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return JsonResponse({"html": render_markdown(form.cleaned_data["text"])})
+
+
+@viewer_required
+@require_GET
+def report_preview(request, pk):
+    plan = get_object_or_404(DevelopmentPlan, pk=pk)
+    language = request.GET.get("language") or (get_language() or "fi")[:2]
+    if language not in LANGUAGE_CODES:
+        return HttpResponseBadRequest(_("Unknown language."))
+    slug = request.GET.get("survey")
+    survey = get_object_or_404(Survey, slug=slug) if slug else Survey.objects.order_by("-opens_at").first()
+    return HttpResponse(report_render_html(plan=plan, survey=survey, language=language))

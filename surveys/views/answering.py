@@ -20,6 +20,8 @@ from ..models import Question, Response, Section, Survey
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "survey_response_id"
+# The invitation that opened the session: revoking it closes the session too.
+INVITATION_KEY = "survey_invitation_id"
 # Link guessing: after this many unknown tokens from one address within the window, the address waits.
 MISS_LIMIT = 20
 MISS_WINDOW = 10 * 60  # seconds
@@ -76,6 +78,7 @@ def open_link(request, token):
         # A fresh session key, holding nothing but the response: the token itself is never kept.
         request.session.cycle_key()
         request.session[SESSION_KEY] = invitation.response_id
+        request.session[INVITATION_KEY] = invitation.pk
         reply = redirect("surveys:start")
     # The token is in this URL: never pass it on to another site.
     reply["Referrer-Policy"] = "no-referrer"
@@ -88,9 +91,14 @@ def open_link(request, token):
 def _session_response(request) -> Response | None:
     """The one response this browser's session was opened for; nothing in the URL can change it."""
     response_id = request.session.get(SESSION_KEY)
-    if response_id is None:
+    invitation_id = request.session.get(INVITATION_KEY)
+    if response_id is None or invitation_id is None:
         return None
-    return Response.objects.select_related("survey", "company").filter(pk=response_id).first()
+    return (
+        Response.objects.select_related("survey", "company")
+        .filter(pk=response_id, invitations__pk=invitation_id, invitations__revoked=False)
+        .first()
+    )
 
 
 def survey_session(view):

@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 
 from surveys.invitations import invitation_create
 from surveys.models import Answer, Choice, Invitation, PageState, Question, Response, Survey
-from surveys.views.answering import MISS_LIMIT, SESSION_KEY
+from surveys.views.answering import INVITATION_KEY, MISS_LIMIT, SESSION_KEY
 from teknokyla.celery import app
 
 from ..factories import CompanyFactory, QuestionFactory, ResponseFactory, SectionFactory, SurveyFactory
@@ -60,7 +60,8 @@ class TestOpenLink:
         assert reply.url == START
         assert token not in reply.url
         assert reply["Referrer-Policy"] == "no-referrer"
-        assert dict(client.session.items()) == {SESSION_KEY: survey_response.pk}
+        assert set(client.session.keys()) == {SESSION_KEY, INVITATION_KEY}
+        assert client.session[SESSION_KEY] == survey_response.pk
         page = client.get(reply.url)
         assert page.status_code == 200
         assert token not in page.content.decode()
@@ -73,7 +74,14 @@ class TestOpenLink:
         client.get(open_url(other_token))
         assert client.session.session_key != before
         # The session now belongs to the other response only.
-        assert dict(client.session.items()) == {SESSION_KEY: other_response.pk}
+        assert set(client.session.keys()) == {SESSION_KEY, INVITATION_KEY}
+        assert client.session[SESSION_KEY] == other_response.pk
+
+    def test_revoking_the_invitation_closes_an_open_session(self, token, survey_response):
+        client = opened(token)
+        assert client.get(START).status_code == 200
+        survey_response.invitations.update(revoked=True)
+        assert client.get(START).status_code == 404
 
     @pytest.mark.parametrize("bad", ["unknown-token", "x", "A" * 101, "%00%27--", "ääää"])
     def test_unknown_malformed_and_overlong_tokens_get_a_plain_404(self, token, bad):

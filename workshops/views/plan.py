@@ -1,11 +1,178 @@
-"""Findings, measures, board and search pages (being written)."""
+"""Plan pages: findings, measures, the findings-by-theme board and the Finnish search."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from surveys.models import Question
+from teknokyla.core.access import staff_required, viewer_required
+
+from ..forms.plan import (
+    FindingFilterForm,
+    FindingForm,
+    MeasureFilterForm,
+    MeasureForm,
+    SearchForm,
+    finding_initial,
+    measure_initial,
+)
+from ..models import Finding, Interview, Measure
+from ..search import search_all
+from ..services import plan as services
+
+PAGE_SIZE = 50
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _page(request, queryset):
+    """One page of a list, and the query string without the page number for the pager links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
 
 
-finding_list = finding_create = finding_detail = finding_edit = board = _todo
-measure_list = measure_create = measure_detail = measure_edit = search = _todo
+def _posted(request):
+    # An empty POST is still a submission: it must show the missing fields, not a blank form.
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(request, template, context, form):
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
+# Findings ------------------------------------------------------------------
+
+
+@viewer_required
+@require_GET
+def finding_list(request):
+    form = FindingFilterForm(request.GET or None)
+    # Explicit: Meta.ordering is dropped once the counts below add a GROUP BY. A search orders by rank instead.
+    findings = Finding.objects.order_by("-importance", "-created_at", "-pk")
+    if form.is_valid():
+        findings = form.filter(findings)
+    findings = findings.annotate(
+        company_count=Count("companies", distinct=True), measure_count=Count("measures", distinct=True)
+    ).prefetch_related("themes")
+    page, query = _page(request, findings)
+    return render(request, "workshops/plan/finding_list.html", {"form": form, "page": page, "query": query})
+
+
+@viewer_required
+@require_GET
+def finding_detail(request, pk):
+    finding = get_object_or_404(
+        Finding.objects.select_related("created_by").prefetch_related(
+            "themes",
+            "companies",
+            "workshops",
+            Prefetch("interviews", queryset=Interview.objects.prefetch_related("companies")),
+            Prefetch("questions", queryset=Question.objects.select_related("section__survey")),
+            Prefetch(
+                "measures", queryset=Measure.objects.select_related("responsible_user", "responsible_organisation")
+            ),
+        ),
+        pk=pk,
+    )
+    return render(request, "workshops/plan/finding_detail.html", {"finding": finding})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def finding_create(request):
+    initial, source = finding_initial(request.GET)
+    form = FindingForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        finding = services.finding_create(user=request.user, **form.cleaned_data)
+        messages.success(request, _("The finding was saved."))
+        return redirect(finding)
+    return _form_page(request, "workshops/plan/finding_form.html", {"source": source}, form)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def finding_edit(request, pk):
+    finding = get_object_or_404(Finding, pk=pk)
+    heading = str(finding)  # before the form writes what was typed onto the instance
+    form = FindingForm(_posted(request), instance=finding)
+    if request.method == "POST" and form.is_valid():
+        services.finding_update(finding=finding, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The finding was saved."))
+        return redirect(finding)
+    return _form_page(request, "workshops/plan/finding_form.html", {"finding": finding, "heading": heading}, form)
+
+
+# Measures ------------------------------------------------------------------
+
+
+@viewer_required
+@require_GET
+def measure_list(request):
+    form = MeasureFilterForm(request.GET or None)
+    measures = Measure.objects.order_by("start_quarter", "title", "pk")
+    if form.is_valid():
+        measures = form.filter(measures)
+    measures = (
+        measures.select_related("responsible_user", "responsible_organisation")
+        .annotate(finding_count=Count("findings", distinct=True))
+        .prefetch_related("themes")
+    )
+    page, query = _page(request, measures)
+    return render(request, "workshops/plan/measure_list.html", {"form": form, "page": page, "query": query})
+
+
+@viewer_required
+@require_GET
+def measure_detail(request, pk):
+    measure = get_object_or_404(
+        Measure.objects.select_related("responsible_user", "responsible_organisation").prefetch_related(
+            "themes", "partners", "findings", "status_changes__changed_by"
+        ),
+        pk=pk,
+    )
+    return render(request, "workshops/plan/measure_detail.html", {"measure": measure})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def measure_create(request):
+    form = MeasureForm(_posted(request), initial=measure_initial(request.GET))
+    if request.method == "POST" and form.is_valid():
+        measure = services.measure_create(user=request.user, **form.cleaned_data)
+        messages.success(request, _("The measure was saved."))
+        return redirect(measure)
+    return _form_page(request, "workshops/plan/measure_form.html", {}, form)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, pk):
+    measure = get_object_or_404(Measure, pk=pk)
+    heading = measure.title  # before the form writes what was typed onto the instance
+    form = MeasureForm(_posted(request), instance=measure)
+    if request.method == "POST" and form.is_valid():
+        services.measure_update(measure=measure, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The measure was saved."))
+        return redirect(measure)
+    return _form_page(request, "workshops/plan/measure_form.html", {"measure": measure, "heading": heading}, form)
+
+
+# The board and the search --------------------------------------------------
+
+
+@viewer_required
+@require_GET
+def board(request):
+    return render(request, "workshops/plan/board.html", {"board": services.findings_by_theme()})
+
+
+@viewer_required
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    groups = search_all(q) if q else []
+    total = sum(len(group.hits) for group in groups)
+    return render(request, "workshops/plan/search.html", {"form": form, "q": q, "groups": groups, "total": total})

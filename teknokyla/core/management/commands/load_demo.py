@@ -12,12 +12,16 @@ from django.db import transaction
 from companies import demo as companies_demo
 from surveys import demo as surveys_demo
 from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
+from workshops import demo as workshops_demo
 
 DEMO_USERS = [("staff", STAFF_GROUP, "Demo", "Staff"), ("viewer", VIEWER_GROUP, "Demo", "Viewer")]
 
 
 class Command(BaseCommand):
-    help = "Create the demo registry, the demo survey and demo users (staff, viewer); running it again changes nothing."
+    help = (
+        "Create the demo registry, the demo survey, demo users (staff, viewer) and the demo interviews, workshops, "
+        "findings and measures; running it again changes nothing."
+    )
 
     def handle(self, *args, **options):
         counts = companies_demo.load_registry()
@@ -32,7 +36,14 @@ class Command(BaseCommand):
                 **counts
             )
         )
-        for username, password in self._users().items():
+        # Users before the workshops: the demo staff member interviews, facilitates and answers for measures.
+        passwords = self._users()
+        counts = workshops_demo.load_workshops()
+        self.stdout.write(
+            "Demo workshops: {interviews} interviews, {workshops} workshops, {findings} findings, "
+            "{measures} measures, {attachments} attachments.".format(**counts)
+        )
+        for username, password in passwords.items():
             self.stdout.write(self.style.SUCCESS(f"Demo login: {username} / {password}"))
 
     @transaction.atomic

@@ -1,0 +1,294 @@
+"""Forms of the plan pages: findings, measures, their list filters and the search box."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from surveys.models import Question
+from teknokyla.core.groups import STAFF_GROUP
+
+from ..models import Finding, Interview, Measure, Theme, Workshop
+from ..search import search_findings, search_measures
+
+FIRST_QUARTER_YEAR, LAST_QUARTER_YEAR = 2022, 2030
+IMPORTANCE_CHOICES = [(3, _("3 – high")), (2, _("2 – medium")), (1, _("1 – low"))]
+MULTI_SELECT_HELP = _("Hold down Ctrl (Cmd on a Mac) to choose more than one.")
+
+
+def quarters() -> list[str]:
+    """The quarters a measure may be timed in, 2022-Q1 … 2030-Q4."""
+    return [f"{year}-Q{n}" for year in range(FIRST_QUARTER_YEAR, LAST_QUARTER_YEAR + 1) for n in range(1, 5)]
+
+
+def _quarter_choices(*current: str) -> list[tuple[str, str]]:
+    # A stored quarter outside the range stays choosable, so editing other fields never drops it.
+    values = sorted(set(quarters()) | {value for value in current if value})
+    return [(value, value) for value in values]
+
+
+class InterviewChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, interview):
+        names = ", ".join(company.name for company in interview.companies.all())
+        return f"{interview.held_at.date().isoformat()} – {names}" if names else str(interview)
+
+
+class WorkshopChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, workshop):
+        return f"{workshop.held_at.date().isoformat()} – {workshop.title}"
+
+
+class QuestionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, question):
+        return f"{question.section.survey.title} – {question.code}: {question.text}"
+
+
+class FindingChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, finding):
+        return f"{finding.get_kind_display()}: {finding}"
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+def _with_selected(queryset, selected_ids, **active):
+    """The active rows plus those already chosen, so an edit keeps what is stored."""
+    return queryset.filter(Q(**active) | Q(pk__in=selected_ids)).distinct()
+
+
+class FindingForm(forms.ModelForm):
+    importance = forms.TypedChoiceField(
+        label=_("Importance"), choices=IMPORTANCE_CHOICES, coerce=int, initial=2, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["text", "kind", "importance", "themes", "companies", "interviews", "workshops", "questions"]
+        field_classes = {
+            "interviews": InterviewChoiceField,
+            "workshops": WorkshopChoiceField,
+            "questions": QuestionChoiceField,
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "themes": forms.CheckboxSelectMultiple,
+            "companies": forms.SelectMultiple(attrs={"size": 8}),
+            "interviews": forms.SelectMultiple(attrs={"size": 6}),
+            "workshops": forms.SelectMultiple(attrs={"size": 6}),
+            "questions": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "companies": MULTI_SELECT_HELP,
+            "interviews": MULTI_SELECT_HELP,
+            "workshops": MULTI_SELECT_HELP,
+            "questions": MULTI_SELECT_HELP,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.pk is not None
+        self.fields["kind"].choices = [("", _("Choose the kind"))] + list(Finding.Kind.choices)
+        self.fields["themes"].queryset = _with_selected(
+            Theme.objects.all(), self.instance.themes.values("pk") if stored else [], active=True
+        )
+        self.fields["companies"].queryset = _with_selected(
+            Company.objects.order_by("name"), self.instance.companies.values("pk") if stored else [], active=True
+        )
+        self.fields["interviews"].queryset = Interview.objects.prefetch_related("companies").order_by("-held_at")
+        self.fields["workshops"].queryset = Workshop.objects.order_by("-held_at")
+        self.fields["questions"].queryset = Question.objects.select_related("section__survey").order_by(
+            "section__survey__opens_at", "section__order", "order", "pk"
+        )
+
+
+def finding_initial(params) -> tuple[dict, Interview | Workshop | None]:
+    """Initial values of a new finding drawn from `?interview=<pk>` or `?workshop=<pk>`, and that record."""
+    for name, model, companies in (
+        ("interview", Interview, "companies"),
+        ("workshop", Workshop, "invited_companies"),
+    ):
+        pk = params.get(name, "")
+        if not pk.isdigit():
+            continue
+        source = model.objects.prefetch_related("themes", companies).filter(pk=pk).first()
+        if source is not None:
+            initial = {
+                f"{name}s": [source.pk],
+                "themes": [theme.pk for theme in source.themes.all()],
+                "companies": [company.pk for company in getattr(source, companies).all()],
+            }
+            return initial, source
+    return {}, None
+
+
+def measure_initial(params) -> dict:
+    """Initial values of a new measure answering `?finding=<pk>`: that finding and its themes."""
+    pk = params.get("finding", "")
+    finding = Finding.objects.prefetch_related("themes").filter(pk=pk).first() if pk.isdigit() else None
+    if finding is None:
+        return {}
+    return {"findings": [finding.pk], "themes": [theme.pk for theme in finding.themes.all()]}
+
+
+class MeasureForm(forms.ModelForm):
+    start_quarter = forms.ChoiceField(label=_("Start quarter"))
+    end_quarter = forms.ChoiceField(label=_("End quarter"))
+    status_note = forms.CharField(
+        label=_("Note on the status"),
+        max_length=300,
+        required=False,
+        help_text=_("Kept in the status history when the status changes."),
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "title",
+            "description",
+            "themes",
+            "findings",
+            "responsible_user",
+            "responsible_organisation",
+            "partners",
+            "start_quarter",
+            "end_quarter",
+            "estimated_cost",
+            "funding_source",
+            "indicator",
+            "indicator_baseline",
+            "indicator_target",
+            "status",
+        ]
+        field_classes = {"findings": FindingChoiceField, "responsible_user": StaffChoiceField}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "themes": forms.CheckboxSelectMultiple,
+            "findings": forms.SelectMultiple(attrs={"size": 8}),
+            "partners": forms.SelectMultiple(attrs={"size": 8}),
+            "estimated_cost": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
+        }
+        help_texts = {"findings": MULTI_SELECT_HELP, "partners": MULTI_SELECT_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        measure, stored = self.instance, self.instance.pk is not None
+        blank = [("", _("Choose a quarter"))]
+        self.fields["start_quarter"].choices = blank + _quarter_choices(measure.start_quarter)
+        self.fields["end_quarter"].choices = blank + _quarter_choices(measure.end_quarter)
+        self.fields["themes"].queryset = _with_selected(
+            Theme.objects.all(), measure.themes.values("pk") if stored else [], active=True
+        )
+        self.fields["findings"].queryset = Finding.objects.order_by("-importance", "-created_at")
+        staff = Q(is_active=True) & (Q(groups__name=STAFF_GROUP) | Q(is_superuser=True))
+        self.fields["responsible_user"].queryset = (
+            get_user_model()
+            .objects.filter(staff | Q(pk=measure.responsible_user_id or 0))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["responsible_organisation"].queryset = _with_selected(
+            Company.objects.order_by("name"), [measure.responsible_organisation_id or 0], active=True
+        )
+        self.fields["partners"].queryset = _with_selected(
+            Company.objects.order_by("name"), measure.partners.values("pk") if stored else [], active=True
+        )
+
+
+# List filters and the search box -------------------------------------------
+
+
+class FindingFilterForm(forms.Form):
+    SOURCES = [
+        ("", _("All sources")),
+        ("interview", _("interview")),
+        ("workshop", _("workshop")),
+        ("survey", _("survey")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All themes"),
+    )
+    company = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Company.objects.order_by("name"), required=False, empty_label=_("All")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Finding.Kind.choices)
+    importance = forms.TypedChoiceField(
+        label=_("Importance"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All"))] + IMPORTANCE_CHOICES,
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=SOURCES)
+
+    def filter(self, queryset):
+        """Apply the valid filters (and the search words) to a Finding queryset."""
+        data = self.cleaned_data
+        if data.get("theme"):
+            queryset = queryset.filter(themes=data["theme"])
+        if data.get("company"):
+            queryset = queryset.filter(companies=data["company"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data.get("importance"):
+            queryset = queryset.filter(importance=data["importance"])
+        source = data.get("source")
+        if source == "interview":
+            queryset = queryset.filter(Exists(Interview.objects.filter(findings=OuterRef("pk"))))
+        elif source == "workshop":
+            queryset = queryset.filter(Exists(Workshop.objects.filter(findings=OuterRef("pk"))))
+        elif source == "survey":
+            queryset = queryset.filter(Exists(Question.objects.filter(findings=OuterRef("pk"))))
+        if data.get("q", "").strip():
+            queryset = search_findings(data["q"], queryset=queryset)
+        return queryset
+
+
+class MeasureFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All themes"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses"))] + Measure.Status.choices
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Responsible organisation"),
+        queryset=Company.objects.filter(Exists(Measure.objects.filter(responsible_organisation=OuterRef("pk")))),
+        required=False,
+        empty_label=_("All"),
+    )
+    quarter = forms.ChoiceField(
+        label=_("Under way in quarter"), required=False, choices=[("", _("Any time"))] + _quarter_choices()
+    )
+
+    def filter(self, queryset):
+        """Apply the valid filters (and the search words) to a Measure queryset."""
+        data = self.cleaned_data
+        if data.get("theme"):
+            queryset = queryset.filter(themes=data["theme"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("organisation"):
+            queryset = queryset.filter(responsible_organisation=data["organisation"])
+        if data.get("quarter"):
+            queryset = queryset.filter(start_quarter__lte=data["quarter"], end_quarter__gte=data["quarter"])
+        if data.get("q", "").strip():
+            queryset = search_measures(data["q"], queryset=queryset)
+        return queryset
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search words"), required=False, max_length=200)

@@ -1,0 +1,224 @@
+"""Writes of the development plan (findings, measures and the measure's status history) and the board's data."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from companies.models import Company
+
+from ..models import Finding, Interview, Measure, MeasureStatusChange, Theme, Workshop
+
+
+def _set_finding_relations(finding: Finding, **relations: Iterable) -> None:
+    for name, values in relations.items():
+        getattr(finding, name).set(list(values))
+
+
+@transaction.atomic
+def finding_create(
+    *,
+    text: str,
+    kind: str,
+    importance: int = 2,
+    themes: Iterable[Theme] = (),
+    companies: Iterable[Company] = (),
+    interviews: Iterable[Interview] = (),
+    workshops: Iterable[Workshop] = (),
+    questions: Iterable = (),
+    user: AbstractBaseUser | None = None,
+) -> Finding:
+    """Record a finding with its themes, the organisations it concerns and its sources."""
+    finding = Finding(text=text, kind=kind, importance=importance, created_by=user)
+    finding._history_user = user
+    finding.full_clean()
+    finding.save()
+    _set_finding_relations(
+        finding, themes=themes, companies=companies, interviews=interviews, workshops=workshops, questions=questions
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_update(
+    *,
+    finding: Finding,
+    text: str,
+    kind: str,
+    importance: int,
+    themes: Iterable[Theme] = (),
+    companies: Iterable[Company] = (),
+    interviews: Iterable[Interview] = (),
+    workshops: Iterable[Workshop] = (),
+    questions: Iterable = (),
+    user: AbstractBaseUser | None = None,
+) -> Finding:
+    """Replace a finding's text, kind, importance, themes, organisations and sources."""
+    finding.text, finding.kind, finding.importance = text, kind, importance
+    finding._history_user = user
+    finding.full_clean()
+    finding.save()
+    _set_finding_relations(
+        finding, themes=themes, companies=companies, interviews=interviews, workshops=workshops, questions=questions
+    )
+    return finding
+
+
+def _record_status(*, measure: Measure, user: AbstractBaseUser | None, note: str) -> MeasureStatusChange:
+    change = MeasureStatusChange(
+        measure=measure,
+        status=measure.status,
+        changed_on=timezone.localdate(),
+        changed_by=user,
+        note=note,
+    )
+    change.full_clean()
+    change.save()
+    return change
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    title: str,
+    start_quarter: str,
+    end_quarter: str,
+    description: str = "",
+    themes: Iterable[Theme] = (),
+    findings: Iterable[Finding] = (),
+    responsible_user: AbstractBaseUser | None = None,
+    responsible_organisation: Company | None = None,
+    partners: Iterable[Company] = (),
+    estimated_cost: Decimal | None = None,
+    funding_source: str = "",
+    indicator: str = "",
+    indicator_baseline: Decimal | None = None,
+    indicator_target: Decimal | None = None,
+    status: str = Measure.Status.PROPOSED,
+    status_note: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Measure:
+    """Propose a measure and record its first status in the status history."""
+    measure = Measure(
+        title=title,
+        description=description,
+        responsible_user=responsible_user,
+        responsible_organisation=responsible_organisation,
+        start_quarter=start_quarter,
+        end_quarter=end_quarter,
+        estimated_cost=estimated_cost,
+        funding_source=funding_source,
+        indicator=indicator,
+        indicator_baseline=indicator_baseline,
+        indicator_target=indicator_target,
+        status=status,
+    )
+    measure._history_user = user
+    measure.full_clean()
+    measure.save()
+    measure.themes.set(list(themes))
+    measure.findings.set(list(findings))
+    measure.partners.set(list(partners))
+    _record_status(measure=measure, user=user, note=status_note)
+    return measure
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    measure: Measure,
+    title: str,
+    start_quarter: str,
+    end_quarter: str,
+    description: str = "",
+    themes: Iterable[Theme] = (),
+    findings: Iterable[Finding] = (),
+    responsible_user: AbstractBaseUser | None = None,
+    responsible_organisation: Company | None = None,
+    partners: Iterable[Company] = (),
+    estimated_cost: Decimal | None = None,
+    funding_source: str = "",
+    indicator: str = "",
+    indicator_baseline: Decimal | None = None,
+    indicator_target: Decimal | None = None,
+    status: str = Measure.Status.PROPOSED,
+    status_note: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Measure:
+    """Change a measure; a new status is appended to its status history."""
+    # The stored status, locked: a bound form has already written the new one onto the instance.
+    previous_status = Measure.objects.select_for_update().values_list("status", flat=True).get(pk=measure.pk)
+    measure.title, measure.description = title, description
+    measure.responsible_user, measure.responsible_organisation = responsible_user, responsible_organisation
+    measure.start_quarter, measure.end_quarter = start_quarter, end_quarter
+    measure.estimated_cost, measure.funding_source = estimated_cost, funding_source
+    measure.indicator, measure.indicator_baseline, measure.indicator_target = (
+        indicator,
+        indicator_baseline,
+        indicator_target,
+    )
+    measure.status = status
+    measure._history_user = user
+    measure.full_clean()
+    measure.save()
+    measure.themes.set(list(themes))
+    measure.findings.set(list(findings))
+    measure.partners.set(list(partners))
+    if status != previous_status:
+        _record_status(measure=measure, user=user, note=status_note)
+    return measure
+
+
+# The board -----------------------------------------------------------------
+
+
+@dataclass
+class ThemeGroup:
+    theme: Theme | None  # None is the "Other" group: findings with no active theme
+    findings: list[Finding]
+
+    @property
+    def unanswered_count(self) -> int:
+        """How many of the group's findings no measure answers yet."""
+        return sum(1 for finding in self.findings if not finding.answering_measures)
+
+
+@dataclass
+class Board:
+    groups: list[ThemeGroup]
+    finding_count: int
+    unanswered_count: int
+    measure_count: int
+
+
+def findings_by_theme() -> Board:
+    """Findings grouped by active theme, most important first, each with its company count and measures.
+
+    Four queries whatever the data: themes, findings (with the company count), their themes, their measures.
+    """
+    themes = list(Theme.objects.filter(active=True))
+    findings = list(
+        Finding.objects.annotate(company_count=Count("companies", distinct=True))
+        .prefetch_related(
+            "themes",
+            Prefetch("measures", queryset=Measure.objects.all(), to_attr="answering_measures"),
+        )
+        .order_by("-importance", "-created_at", "-pk")
+    )
+    by_theme = {theme.pk: ThemeGroup(theme=theme, findings=[]) for theme in themes}
+    other = ThemeGroup(theme=None, findings=[])
+    for finding in findings:
+        groups = [by_theme[theme.pk] for theme in finding.themes.all() if theme.pk in by_theme]
+        for group in groups or [other]:
+            group.findings.append(finding)
+    groups = list(by_theme.values()) + ([other] if other.findings else [])
+    return Board(
+        groups=groups,
+        finding_count=len(findings),
+        unanswered_count=sum(1 for finding in findings if not finding.answering_measures),
+        measure_count=len({measure.pk for finding in findings for measure in finding.answering_measures}),
+    )
