@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("work/", include("workshops.urls")),
     path("reports/", include("reports.urls")),
+    path("workforce/", include("workforce.urls")),
 ]

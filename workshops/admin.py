@@ -130,7 +130,7 @@ class AttachmentInline(admin.TabularInline):
         if attachment.pk is None:
             return "–"
         return format_html(
-            '<a href="{}">{}</a>', attachment.file.url, attachment.original_name
+            '<a href="{}">{}</a>', reverse("workshops:attachment", args=[attachment.pk]), attachment.original_name
         )
 
     @admin.display(description=_("size"))

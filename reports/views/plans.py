@@ -68,7 +68,7 @@ def plan_detail(request, pk):
     return render(
         request,
         "reports/plans/detail.html",
-        {"plan": plan, "texts": texts, "goals": goals, "untied_measures": untied, "languages": LANGUAGE_CODES},
+        {"plan": plan, "texts": texts, "goals": goals, "untied_measures": untied, "report_languages": LANGUAGE_CODES},
     )
 
 

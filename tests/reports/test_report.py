@@ -1,16 +1,14 @@
 """The development plan report: data gathered in constant queries, the HTML preview and the PDF on demo data."""
 
 import io
-import re
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from pypdf import PdfReader
 
 from companies import demo as companies_demo
 from reports import demo as reports_demo
-from reports.services.report import report_data, report_render_html, report_render_pdf
+from reports.services.report import report_render_html, report_render_pdf
 from surveys import demo as surveys_demo
 from workshops import demo as workshops_demo
 
@@ -39,6 +37,7 @@ def pdf_text(pdf: bytes) -> list[str]:
 
 def test_smoke(demo):
     import time
+
     plan, survey = demo
     t = time.time()
     rendered = report_render_pdf(plan=plan, survey=survey, language="fi")

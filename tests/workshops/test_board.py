@@ -87,7 +87,7 @@ class TestBoardPage:
         html = viewer_client.get(URL).content.decode()
         # "On both themes." shows under both of its themes: five cards, four findings
         assert html.count("finding-unanswered") == 5
-        assert html.count("no measure yet") == 5
+        assert html.count("no measure yet</span>") == 5  # the badge
         high_card = html[html.index("High one.") - 400 : html.index("High one.")]
         assert "finding-unanswered" not in high_card
 

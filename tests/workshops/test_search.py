@@ -119,12 +119,12 @@ class TestSearchPage:
         assert "Satama" not in html
 
     def test_xss_in_a_matching_note_comes_out_escaped(self, viewer_client, db):
-        payload = '"><img src=x onerror=alert(1)> <svg/onload=alert(2)> kiertotalous <script>alert(3)</script>'
+        payload = 'Kiertotalous "><img src=x onerror=alert(1)> <svg/onload=alert(2)> <script>alert(3)</script> loppu'
         InterviewFactory(notes=payload)
         html = viewer_client.get(URL, {"q": "kiertotaloudessa"}).content.decode()
-        assert "<mark>kiertotalous</mark>" in html
+        assert "<mark>Kiertotalous</mark>" in html
         assert "<img src=x" not in html and "<svg" not in html and "<script>alert" not in html
-        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
 
     def test_the_query_is_escaped_in_the_page(self, viewer_client, records):
         html = viewer_client.get(URL, {"q": "<b>kiertotalous</b>"}).content.decode()

@@ -1,0 +1,1 @@
+"""Labour demand and supply (kohtaanto): the companies' workforce needs and what the schools train."""
