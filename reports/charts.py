@@ -5,9 +5,11 @@ import io
 import re
 import textwrap
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 import matplotlib
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -40,6 +42,10 @@ STYLE = {
 WIDTH_IN = 6.3  # the text width of an A4 page with the report's margins
 LABEL_WIDTH = 34  # characters per line of a wrapped label
 LABEL_LINES = 3
+CHAR_IN = 0.066  # the average width of a character of a 9 pt DejaVu Sans label, in inches
+ROW_IN = 0.3  # the plot height of one bar
+LINE_IN = 0.15  # the height of each further line of a wrapped label
+BAR_IN = 0.2
 SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)
 METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 SVG_ID = re.compile(r'\bid="([^"]+)"')
@@ -55,9 +61,26 @@ def wrap_label(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) ->
     return "\n".join(wrapped)
 
 
-def _figure(height_in: float) -> Figure:
-    # A bare Figure is not registered with pyplot, so it is freed as soon as it is dropped.
-    return Figure(figsize=(WIDTH_IN, max(height_in, 1.2)), layout="constrained")
+def _longest_line(labels: Sequence[str]) -> int:
+    return max((len(line) for label in labels for line in label.split("\n")), default=0)
+
+
+def _lines(label: str) -> int:
+    return label.count("\n") + 1
+
+
+def _axes(figure: Figure, plot_height: float, *, left: float, bottom: float, top: float = 0.12, right: float = 0.3):
+    """Axes placed by hand, in inches: cheaper than a layout engine, which draws every chart twice."""
+    height = plot_height + bottom + top
+    figure.set_size_inches(WIDTH_IN, height)
+    left = min(left, WIDTH_IN * 0.55)
+    return figure.add_axes(
+        (left / WIDTH_IN, bottom / height, (WIDTH_IN - left - right) / WIDTH_IN, plot_height / height)
+    )
+
+
+def _legend(figure: Figure, **kwargs) -> None:
+    figure.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, **kwargs)
 
 
 def _to_svg(figure: Figure) -> str:
@@ -79,14 +102,38 @@ def _to_svg(figure: Figure) -> str:
     return SVG_ID_OR_REFERENCE.sub(prefixed, svg).strip()
 
 
-def _empty(figure: Figure) -> None:
-    axes = figure.subplots()
-    axes.set_axis_off()
-    axes.text(0.5, 0.5, _("No data"), ha="center", va="center", transform=axes.transAxes)
+def _empty() -> str:
+    figure = Figure(figsize=(WIDTH_IN, 0.6))
+    figure.text(0.5, 0.5, _("No data"), ha="center", va="center")
+    return _to_svg(figure)
 
 
 def _number(value: float, decimals: int = 0) -> str:
-    return number_format(value, decimals, force_grouping=True)
+    # Half up, like the floatformat filter of the tables beside the charts.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimals, force_grouping=True)
+
+
+def _label_width(labels: Sequence[str]) -> float:
+    """Inches needed left of the axes for the labels."""
+    return 0.2 + CHAR_IN * _longest_line(labels)
+
+
+def _rows(axes, labels: Sequence[str]) -> list[float]:
+    """The centre of each label's row, top down, in inches: a label of several lines gets a taller row."""
+    centres, top = [], 0.0
+    for label in labels:
+        height = ROW_IN + LINE_IN * (_lines(label) - 1)
+        centres.append(top + height / 2)
+        top += height
+    axes.set_yticks(centres, labels)
+    axes.set_ylim(top, 0)
+    axes.tick_params(axis="y", length=0)
+    return centres
+
+
+def _rows_height(labels: Sequence[str]) -> float:
+    return sum(ROW_IN + LINE_IN * (_lines(label) - 1) for label in labels)
 
 
 def horizontal_bars(
@@ -98,27 +145,27 @@ def horizontal_bars(
     counts: Sequence[int] | None = None,
     colour: str = PRIMARY,
 ) -> str:
-    """One bar per label, longest labels wrapped; each bar carries its value (and count, when given)."""
+    """One bar per label, long labels wrapped; each bar carries its value (and count, when given)."""
+    if not labels:
+        return _empty()
     labels = [wrap_label(label) for label in labels]
-    lines = sum(label.count("\n") + 1 for label in labels)
+    values = [float(value) for value in values]
     with matplotlib.rc_context(STYLE):
-        figure = _figure(0.45 + 0.2 * lines + 0.12 * len(labels))
-        if not labels:
-            _empty(figure)
-            return _to_svg(figure)
-        axes = figure.subplots()
-        positions = list(range(len(labels)))
-        axes.barh(positions, values, color=colour, height=0.65)
-        axes.set_yticks(positions, labels)
-        axes.invert_yaxis()
-        axes.tick_params(axis="y", length=0)
+        figure = Figure()
+        axes = _axes(figure, _rows_height(labels), left=_label_width(labels), bottom=0.5 if axis_label else 0.3)
+        positions = _rows(axes, labels)
+        axes.barh(positions, values, color=colour, height=BAR_IN)
+        if percent:
+            axes.set_xticks(range(0, 101, 20))
+        else:
+            axes.xaxis.get_major_locator().set_params(integer=True)
         top = max(values, default=0) or 1
-        axes.set_xlim(0, (100 if percent else top) * 1.18)
+        axes.set_xlim(0, (100 if percent else top) * 1.2)
         for position, value in enumerate(values):
-            text = f"{_number(value)} %" if percent else _number(value, 0 if float(value).is_integer() else 1)
+            text = f"{_number(value)} %" if percent else _number(value, 0 if value.is_integer() else 1)
             if counts is not None:
-                text += f" ({counts[position]})"
-            axes.text(value + top * 0.01, position, text, va="center", fontsize=8)
+                text += f" ({_number(counts[position])})"
+            axes.text(value + top * 0.01, positions[position], text, va="center", fontsize=8)
         axes.xaxis.grid(True, color=GRID_COLOUR, linewidth=0.5)
         axes.set_axisbelow(True)
         if axis_label:
@@ -128,39 +175,35 @@ def horizontal_bars(
 
 def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, axis_label: str = "") -> str:
     """Horizontal bars split into parts (e.g. m² in use and vacant), with a legend of the parts."""
+    if not labels:
+        return _empty()
     labels = [wrap_label(label) for label in labels]
     with matplotlib.rc_context(STYLE):
-        figure = _figure(0.9 + 0.32 * len(labels))
-        if not labels:
-            _empty(figure)
-            return _to_svg(figure)
-        axes = figure.subplots()
-        positions = list(range(len(labels)))
+        figure = Figure()
+        axes = _axes(figure, _rows_height(labels), left=_label_width(labels), bottom=0.8 if axis_label else 0.6)
+        positions = _rows(axes, labels)
         left = [0.0] * len(labels)
         for index, (name, values) in enumerate(series):
             values = [float(v) for v in values]
-            axes.barh(positions, values, left=left, color=PALETTE[index % len(PALETTE)], height=0.65, label=name)
+            axes.barh(positions, values, left=left, color=PALETTE[index % len(PALETTE)], height=BAR_IN, label=name)
             left = [a + b for a, b in zip(left, values, strict=True)]
-        axes.set_yticks(positions, labels)
-        axes.invert_yaxis()
-        axes.tick_params(axis="y", length=0)
         axes.xaxis.grid(True, color=GRID_COLOUR, linewidth=0.5)
         axes.set_axisbelow(True)
         if axis_label:
             axes.set_xlabel(axis_label)
-        figure.legend(loc="outside lower center", ncols=len(series), frameon=False)
+        _legend(figure, ncols=max(len(series), 1))
         return _to_svg(figure)
 
 
 def distribution(labels: Sequence[str], counts: Sequence[int], *, axis_label: str = "") -> str:
     """A scale's answers as upright bars, one per point, each with its count."""
+    if not labels:
+        return _empty()
     labels = [wrap_label(label, width=16, lines=3) for label in labels]
     with matplotlib.rc_context(STYLE):
-        figure = _figure(2.4)
-        if not labels:
-            _empty(figure)
-            return _to_svg(figure)
-        axes = figure.subplots()
+        figure = Figure()
+        bottom = 0.15 + LINE_IN * max(_lines(label) for label in labels)
+        axes = _axes(figure, 1.5, left=0.6, bottom=bottom)
         positions = list(range(len(labels)))
         axes.bar(positions, counts, color=PRIMARY, width=0.6)
         axes.set_xticks(positions, labels)
@@ -187,35 +230,35 @@ def timeline(
     rows: (label, index of the first quarter, index of the last quarter, status) with indexes into `quarters`;
     statuses: (status, its label) in the order the legend lists them.
     """
+    if not rows or not quarters:
+        return _empty()
     labels = [wrap_label(label, width=30, lines=2) for label, *_rest in rows]
-    lines = sum(label.count("\n") + 1 for label in labels)
     colours = {status: PALETTE[index % len(PALETTE)] for index, (status, _label) in enumerate(statuses)}
+    # Every quarter is labelled when they fit; over a long plan only the first quarter of each year.
+    every_quarter = len(quarters) <= 12
+    slanted = every_quarter and len(quarters) > 6
     with matplotlib.rc_context(STYLE):
-        figure = _figure(1.1 + 0.2 * lines + 0.14 * len(labels))
-        if not rows or not quarters:
-            _empty(figure)
-            return _to_svg(figure)
-        axes = figure.subplots()
-        for position, (_label, first, last, status) in enumerate(rows):
-            axes.barh(position, last - first + 1, left=first, color=colours.get(status, PRIMARY), height=0.6)
-        axes.set_yticks(range(len(labels)), labels)
-        axes.invert_yaxis()
-        axes.tick_params(axis="y", length=0)
+        figure = Figure()
+        bottom = (0.6 if slanted else 0.35) + 0.3
+        axes = _axes(figure, _rows_height(labels), left=_label_width(labels), bottom=bottom)
+        positions = _rows(axes, labels)
+        for position, (_label, first, last, status) in zip(positions, rows, strict=True):
+            axes.barh(position, last - first + 1, left=first, color=colours.get(status, PRIMARY), height=BAR_IN)
         axes.set_xlim(0, len(quarters))
-        # Every quarter is labelled when they fit; over a long plan only the first quarter of each year.
-        step_all = len(quarters) <= 12
-        ticks = [i for i, q in enumerate(quarters) if step_all or q.endswith("Q1") or i == 0]
+        ticks = [i for i, q in enumerate(quarters) if every_quarter or q.endswith("Q1") or i == 0]
         axes.set_xticks([i + 0.5 for i in ticks], [quarters[i].replace("-", " ") for i in ticks])
         axes.tick_params(axis="x", length=0, labelsize=7.5)
-        if step_all and len(quarters) > 6:
+        if slanted:
             for tick in axes.get_xticklabels():
                 tick.set_rotation(45)
                 tick.set_horizontalalignment("right")
+                tick.set_rotation_mode("anchor")
         axes.set_xticks(range(len(quarters) + 1), minor=True)
+        axes.tick_params(axis="x", which="minor", length=0)
         axes.xaxis.grid(True, which="minor", color=GRID_COLOUR, linewidth=0.5)
         axes.set_axisbelow(True)
         used = {status for *_rest, status in rows}
-        handles = [Patch(color=colours[s], label=label) for s, label in statuses if s in used]
+        handles = [Patch(color=colours[s], label=capfirst(str(label))) for s, label in statuses if s in used]
         if handles:
-            figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5), frameon=False)
+            _legend(figure, handles=handles, ncols=min(len(handles), 5))
         return _to_svg(figure)

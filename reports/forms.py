@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import LANGUAGE_CHOICES, DevelopmentPlan, Goal
 
@@ -90,7 +91,7 @@ class PlanForm(BootstrapMixin, PlanRulesMixin, forms.ModelForm):
         self.fields["version"].initial = self.stored_version
         for code in LANGUAGE_CODES:
             title = self.fields[f"title_{code}"]
-            title.label = _in_language(_("Title"), code)
+            title.label = _in_language(pgettext_lazy("plan", "Title"), code)
             title.required = code == "fi"
             title.widget.attrs["lang"] = code
             for name, label in TEXT_FIELDS.items():

@@ -1,5 +1,7 @@
 """Shared fixtures: the people of the conventions (staff, viewer, outsider) and logged-in clients."""
 
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -28,6 +30,13 @@ def outsider(db):
 def _fast_password_hashing(settings):
     # Test users need no slow key stretching; the real hashers stay in production.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    # The cache is the real Redis; each test gets its own key prefix so counters never leak between tests.
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 def _client_for(user) -> Client:

@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Concat
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -164,7 +165,7 @@ def _workshop_hit(workshop: Workshop) -> SearchHit:
         title=workshop.title,
         url=workshop.get_absolute_url(),
         snippet=highlight(workshop.headline),
-        detail=workshop.held_at.date().isoformat(),
+        detail=timezone.localdate(workshop.held_at).isoformat(),
     )
 
 

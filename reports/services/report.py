@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import json
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -45,6 +46,31 @@ SWOT_KINDS = {
     Finding.Kind.OPPORTUNITY: "opportunities",
     Finding.Kind.THREAT: "threats",
 }
+
+
+# Presentation properties of the charts' inline SVG: WeasyPrint's SVG renderer applies them, but its HTML cascade
+# also sees them and warns about each, hundreds of lines per report.
+SVG_PROPERTIES = {
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "stroke-opacity", "text-anchor", "clip-path",
+}  # fmt: skip
+
+
+class _ChartStyleNoise(logging.Filter):
+    """Drops WeasyPrint's "unknown property" warnings about the SVG properties of the charts, and only those."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (
+            record.levelno == logging.WARNING
+            and record.msg.startswith("Ignored `")
+            and args
+            and args[0] in SVG_PROPERTIES
+            and str(args[-1]) == "unknown property"
+        )
+
+
+logging.getLogger("weasyprint").addFilter(_ChartStyleNoise())
 
 
 @dataclass(frozen=True)
@@ -235,9 +261,7 @@ def _survey(survey: Survey) -> dict:
 
 
 def _importance_label(importance: int) -> str:
-    return {3: _("High importance"), 2: _("Medium importance"), 1: _("Low importance")}.get(
-        importance, str(importance)
-    )
+    return {3: _("High importance"), 2: _("Medium importance"), 1: _("Low importance")}.get(importance, str(importance))
 
 
 def _findings() -> list[dict]:
@@ -396,9 +420,7 @@ def _goals_and_measures(plan: DevelopmentPlan, findings: dict[int, dict]) -> tup
         }
         for number, goal in enumerate(goals, start=1)
     ]
-    number = 0
-    for measure in [m for goal in goal_rows for m in goal["measures"]] + other:
-        number += 1
+    for number, measure in enumerate([m for goal in goal_rows for m in goal["measures"]] + other, start=1):
         measure["number"] = number
     return goal_rows, other
 
@@ -460,7 +482,9 @@ def _registry_charts(registry: dict) -> dict:
         ),
         "by_industry": _chart(
             charts.horizontal_bars(
-                [i["label"] for i in industries], [i["organisations"] for i in industries], axis_label=_("Organisations")
+                [i["label"] for i in industries],
+                [i["organisations"] for i in industries],
+                axis_label=_("Organisations"),
             ),
             _alt(_("Organisations by industry"), [(i["label"], i["organisations"]) for i in industries]),
         ),
@@ -468,10 +492,7 @@ def _registry_charts(registry: dict) -> dict:
             charts.stacked_bars(names, [(_("In use"), in_use), (_("Vacant"), vacant)], axis_label="m²"),
             _alt(
                 _("Premises in use by building, m²"),
-                [
-                    (b["name"], f"{_number(b['area_in_use'])} / {_number(b['area_total'])} m²")
-                    for b in buildings
-                ],
+                [(b["name"], f"{_number(b['area_in_use'])} / {_number(b['area_total'])} m²") for b in buildings],
             ),
         ),
         "customer_years": _chart(
@@ -530,7 +551,10 @@ def _timeline_chart(timeline: dict) -> dict | None:
             quarters,
             statuses=list(Measure.Status.choices),
         ),
-        _alt(_("Timeline of the measures"), [(r["label"], f"{quarters[r['first']]} – {quarters[r['last']]}") for r in rows]),
+        _alt(
+            _("Timeline of the measures"),
+            [(r["label"], f"{quarters[r['first']]} – {quarters[r['last']]}") for r in rows],
+        ),
     )
 
 

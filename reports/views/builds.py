@@ -33,11 +33,17 @@ class BuildRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The latest edition and survey come first and are chosen unless staff pick another.
-        self.fields["plan"].empty_label = None
-        self.fields["survey"].empty_label = None
+        for name in ("plan", "survey"):
+            field = self.fields[name]
+            # Read once: a select asks for its choices more than once while it renders.
+            field.choices = [(item.pk, str(item)) for item in field.queryset]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+    @property
+    def can_build(self) -> bool:
+        """A build needs an edition and a survey to choose from."""
+        return bool(self.fields["plan"].choices and self.fields["survey"].choices)
 
 
 def _list_page(request, form, status=200):
@@ -45,16 +51,14 @@ def _list_page(request, form, status=200):
     page = Paginator(builds, PAGE_SIZE).get_page(request.GET.get("page"))
     for build in page:
         build.duration_label = duration_label(build)
-    # Only staff see the form; it needs an edition and a survey to choose from.
-    can_build = is_portal_staff(request.user) and DevelopmentPlan.objects.exists() and Survey.objects.exists()
-    context = {"form": form, "page": page, "can_build": can_build}
-    return render(request, "reports/builds/list.html", context, status=status)
+    return render(request, "reports/builds/list.html", {"form": form, "page": page}, status=status)
 
 
 @viewer_required
 @require_GET
 def build_list(request):
-    return _list_page(request, BuildRequestForm())
+    # Only staff may build, so only they get the form.
+    return _list_page(request, BuildRequestForm() if is_portal_staff(request.user) else None)
 
 
 @staff_required

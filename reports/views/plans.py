@@ -1,11 +1,14 @@
 """Pages of the plan's written parts: the editions, one edition, its editing with a live preview, the report in HTML."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +21,20 @@ from workshops.models import Measure
 from ..forms import LANGUAGE_CODES, GoalFormSet, MarkdownPreviewForm, PlanForm
 from ..models import DevelopmentPlan
 from ..services.report import report_render_html
+
+_HEADING_TAG = re.compile(r"<(/?)h([2-6])>")
+
+
+def _markdown_under(text: str, level: int) -> SafeString:
+    """Markdown shown under a heading of `level`: its own headings start one level below, sized as minor headings."""
+
+    def shift(match: re.Match) -> str:
+        closing, depth = match[1], min(int(match[2]) - 2 + level + 1, 6)
+        size = "h5" if depth == level + 1 else "h6"
+        return f"</h{depth}>" if closing else f'<h{depth} class="{size}">'
+
+    # Only fixed tags are put into HTML that nh3 has already sanitised.
+    return mark_safe(_HEADING_TAG.sub(shift, render_markdown(text)))  # noqa: S308
 
 
 def _measures_have_goals() -> bool:
@@ -40,7 +57,7 @@ def _goals_with_measures(plan: DevelopmentPlan) -> tuple[list[dict], list[Measur
     rows = [
         {
             "goal": goal,
-            "description": render_markdown(goal.description),
+            "description": _markdown_under(goal.description, level=3),
             "measures": list(goal.measures.all()) if tied else [],
         }
         for goal in goals
@@ -60,9 +77,9 @@ def plan_list(request):
 def plan_detail(request, pk):
     plan = get_object_or_404(DevelopmentPlan, pk=pk)
     texts = [
-        (_("Summary"), render_markdown(plan.summary)),
-        (_("Starting point"), render_markdown(plan.starting_point)),
-        (_("Vision"), render_markdown(plan.vision)),
+        (_("Summary"), _markdown_under(plan.summary, level=2)),
+        (_("Starting point"), _markdown_under(plan.starting_point, level=2)),
+        (_("Vision"), _markdown_under(plan.vision, level=2)),
     ]
     goals, untied = _goals_with_measures(plan)
     return render(

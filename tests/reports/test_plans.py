@@ -108,7 +108,8 @@ class TestPlanDetail:
         content = response.content.decode()
         assert response.status_code == 200
         assert "Kylä <strong>kasvaa</strong>." in content
-        assert "<h2>Lähtötilanne</h2>" in content
+        # The text's own headings sit one level below the section's heading.
+        assert '<h3 class="h5">Lähtötilanne</h3>' in content
         assert "<li>Osaajat löytyvät läheltä</li>" in content
         assert "Uusia <em>palveluja</em>." in content
         assert [row["goal"].title for row in response.context["goals"]] == [

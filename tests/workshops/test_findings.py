@@ -8,8 +8,8 @@ from tests.factories import (
     InterviewFactory,
     MeasureFactory,
     QuestionFactory,
-    SurveyFactory,
     SectionFactory,
+    SurveyFactory,
     ThemeFactory,
     WorkshopFactory,
 )

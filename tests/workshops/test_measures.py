@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CompanyFactory, ThemeFactory, UserFactory
 from teknokyla.core.groups import STAFF_GROUP
+from tests.factories import CompanyFactory, ThemeFactory, UserFactory
 from workshops.forms.plan import quarters
 from workshops.models import Measure, MeasureStatusChange
 from workshops.services.plan import finding_create, measure_create, measure_update
@@ -173,7 +173,7 @@ class TestMeasureDetail:
         assert "No shared lab." in html and finding.get_absolute_url() in html
         assert "Kemin Digipolis Oy" in html and "Lapin AMK" in html and "Lapin liitto" in html
         assert "2025-Q1 – 2025-Q4" in html
-        assert "companies using the shared lab: <span class=\"text-nowrap\">4 → 12</span>" in html
+        assert 'companies using the shared lab: <span class="text-nowrap">4 → 12</span>' in html
         assert "12,000.50 €" in html
         assert "Proposed in the workshop" in html and staff.get_username() in html
         assert reverse("workshops:measure_edit", args=[measure.pk]) not in html

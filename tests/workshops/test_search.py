@@ -98,7 +98,7 @@ class TestFinnishSearch:
 
 class TestHighlight:
     def test_marks_become_mark_elements_and_text_is_escaped(self):
-        html = highlight(f"a <b>&amp; {MARK_START}kiertotalous{MARK_STOP} \"q\"")
+        html = highlight(f'a <b>&amp; {MARK_START}kiertotalous{MARK_STOP} "q"')
         assert html == "a &lt;b&gt;&amp;amp; <mark>kiertotalous</mark> &quot;q&quot;"
 
     def test_a_stray_marker_leaves_no_tag(self):

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -31,12 +32,12 @@ def _quarter_choices(*current: str) -> list[tuple[str, str]]:
 class InterviewChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, interview):
         names = ", ".join(company.name for company in interview.companies.all())
-        return f"{interview.held_at.date().isoformat()} – {names}" if names else str(interview)
+        return f"{timezone.localdate(interview.held_at).isoformat()} – {names}" if names else str(interview)
 
 
 class WorkshopChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, workshop):
-        return f"{workshop.held_at.date().isoformat()} – {workshop.title}"
+        return f"{timezone.localdate(workshop.held_at).isoformat()} – {workshop.title}"
 
 
 class QuestionChoiceField(forms.ModelMultipleChoiceField):

@@ -60,6 +60,10 @@ def _ids(instance, name: str) -> list[int]:
 class _RecordForm(forms.ModelForm):
     """What interviews and workshops share: the date widget and the rule on the place."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].empty_label = _("Not in a building of the village")
+
     def clean(self):
         cleaned = super().clean()
         if not any(name in self.errors for name in PLACE_FIELDS):
@@ -192,7 +196,7 @@ class AttachmentForm(forms.Form):
         help_text=_(
             "A photo (PNG, JPEG), a PDF, or an Excel, Word or PowerPoint file (XLSX, DOCX, PPTX), up to 20 MB."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT}),
+        widget=forms.FileInput(attrs={"accept": uploads.ACCEPT}),
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 

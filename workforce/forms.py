@@ -1,0 +1,206 @@
+"""Forms of the workforce pages: the filters, and the staff's forms for needs and programmes."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from companies.industries import SECTION_CHOICES
+from companies.models import Building, Company
+
+from .matching import filtered_needs
+from .models import MAX_COUNT, EducationProgramme, Level, SkillArea, WorkforceNeed
+
+
+def count_field(model, name: str, *, minimum: int = 0, **kwargs) -> forms.IntegerField:
+    """A count of people or places: minimum … MAX_COUNT, with messages a person understands."""
+    too_small = _("The number cannot be negative.") if minimum == 0 else _("Enter at least %(limit_value)s.")
+    model_field = model._meta.get_field(name)
+    return forms.IntegerField(
+        label=model_field.verbose_name[:1].upper() + model_field.verbose_name[1:],
+        min_value=minimum,
+        max_value=MAX_COUNT,
+        error_messages={
+            "min_value": too_small,
+            "max_value": _("More than %(limit_value)s is not plausible here; check the number."),
+        },
+        **kwargs,
+    )
+
+
+def _retired(area: SkillArea) -> ValidationError:
+    return ValidationError(
+        _("The skill area “%(name)s” is retired; choose one in use."), code="retired", params={"name": area.name}
+    )
+
+
+class SkillAreaChoiceField(forms.ModelChoiceField):
+    """The skill areas in use; a retired one is refused with a message that says so."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            area = SkillArea.objects.filter(pk=value, retired=True).first() if str(value).isdigit() else None
+            if area is not None:
+                raise _retired(area) from None
+            raise
+
+
+class SkillAreaMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several skill areas in use; a retired one is refused with a message that says so."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError:
+            ids = [v for v in value if str(v).isdigit()]
+            area = SkillArea.objects.filter(pk__in=ids, retired=True).first()
+            if area is not None:
+                raise _retired(area) from None
+            raise
+
+
+def _in_use_or(queryset, *keep_ids):
+    """Skill areas in use, plus those the record already has, so an edit never drops what is stored."""
+    return queryset.filter(Q(retired=False) | Q(pk__in=[pk for pk in keep_ids if pk])).distinct()
+
+
+class NeedForm(forms.ModelForm):
+    count = count_field(WorkforceNeed, "count", minimum=1)
+
+    class Meta:
+        model = WorkforceNeed
+        fields = ["company", "skill_area", "role", "count", "window", "level", "kind"]
+        field_classes = {"skill_area": SkillAreaChoiceField}
+        error_messages = {"skill_area": {"required": _("Choose a skill area.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        need = self.instance
+        self.fields["company"].queryset = Company.objects.filter(Q(active=True) | Q(pk=need.company_id or 0)).order_by(
+            "name"
+        )
+        self.fields["skill_area"].queryset = _in_use_or(SkillArea.objects.all(), need.skill_area_id)
+        self.fields["skill_area"].empty_label = _("Choose a skill area")
+        self.fields["window"].choices = [("", _("Choose when"))] + list(WorkforceNeed.Window.choices)
+
+
+class ProgrammeForm(forms.ModelForm):
+    yearly_intake = count_field(EducationProgramme, "yearly_intake", initial=0)
+    yearly_graduates = count_field(EducationProgramme, "yearly_graduates", initial=0)
+    trainee_places_sought = count_field(EducationProgramme, "trainee_places_sought", initial=0)
+    thesis_places_sought = count_field(EducationProgramme, "thesis_places_sought", initial=0)
+
+    class Meta:
+        model = EducationProgramme
+        fields = [
+            "institution",
+            "name",
+            "level",
+            "skill_areas",
+            "yearly_intake",
+            "yearly_graduates",
+            "trainee_places_sought",
+            "thesis_places_sought",
+            "active",
+        ]
+        field_classes = {"skill_areas": SkillAreaMultipleChoiceField}
+        widgets = {"skill_areas": forms.CheckboxSelectMultiple}
+        error_messages = {
+            "institution": {"invalid_choice": _("Choose an educational institution.")},
+            "skill_areas": {"required": _("Choose at least one skill area.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        programme = self.instance
+        stored = programme.pk is not None
+        self.fields["institution"].queryset = Company.objects.filter(kind=Company.Kind.EDUCATION).order_by("name")
+        kept = list(programme.skill_areas.values_list("pk", flat=True)) if stored else []
+        self.fields["skill_areas"].queryset = _in_use_or(SkillArea.objects.all(), *kept)
+        # A programme is at one level; "any level" is for needs.
+        self.fields["level"].choices = [("", _("Choose the level"))] + [
+            choice for choice in Level.choices if choice[0] != Level.ANY
+        ]
+
+
+# Filters ---------------------------------------------------------------------
+
+
+class MatchingFilterForm(forms.Form):
+    window = forms.ChoiceField(
+        label=_("When"), required=False, choices=[("", _("All time windows"))] + WorkforceNeed.Window.choices
+    )
+    building = forms.ModelChoiceField(
+        label=_("Building"),
+        queryset=Building.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All buildings"),
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=[("", _("All industries"))] + SECTION_CHOICES
+    )
+
+    def filters(self) -> dict:
+        """The chosen filters as keyword arguments of matching_table (none when the form is invalid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"window": data["window"] or None, "building": data["building"], "industry": data["industry"] or None}
+
+
+class NeedFilterForm(MatchingFilterForm):
+    skill_area = forms.ModelChoiceField(
+        label=_("Skill area"), queryset=SkillArea.objects.all(), required=False, empty_label=_("All skill areas")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds"))] + WorkforceNeed.Kind.choices
+    )
+    level = forms.ChoiceField(
+        label=_("Education level"), required=False, choices=[("", _("All levels"))] + Level.choices
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All sources"))] + WorkforceNeed.Source.choices
+    )
+    company = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["skill_area", "window", "kind", "level", "source", "building", "industry"]
+
+    def needs(self):
+        """The needs of active organisations that match the valid filters."""
+        needs = filtered_needs(**self.filters())
+        if self.is_valid():
+            for name in ("skill_area", "kind", "level", "source"):
+                if self.cleaned_data[name]:
+                    needs = needs.filter(**{name: self.cleaned_data[name]})
+            if self.cleaned_data["company"]:
+                needs = needs.filter(company_id=self.cleaned_data["company"])
+        return needs
+
+
+class ProgrammeFilterForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Company.objects.filter(kind=Company.Kind.EDUCATION).order_by("name"),
+        required=False,
+        empty_label=_("All institutions"),
+    )
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels"))] + Level.choices)
+    skill_area = forms.ModelChoiceField(
+        label=_("Skill area"), queryset=SkillArea.objects.all(), required=False, empty_label=_("All skill areas")
+    )
+
+    def filter(self, programmes):
+        """Apply the valid filters to an EducationProgramme queryset."""
+        if not self.is_valid():
+            return programmes
+        data = self.cleaned_data
+        if data["institution"]:
+            programmes = programmes.filter(institution=data["institution"])
+        if data["level"]:
+            programmes = programmes.filter(level=data["level"])
+        if data["skill_area"]:
+            programmes = programmes.filter(skill_areas=data["skill_area"])
+        return programmes
