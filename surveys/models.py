@@ -104,6 +104,7 @@ class Question(models.Model):
         SCALE = "scale", _("scale 1–5")
         YES_NO = "yes_no", _("yes / no")
         DATE = "date", _("date")
+        WORKFORCE_TABLE = "workforce_table", _("workforce needs table")
 
     CHOICE_TYPES = {Type.SINGLE_CHOICE, Type.MULTIPLE_CHOICE}
     NUMBER_TYPES = {Type.INTEGER, Type.DECIMAL}

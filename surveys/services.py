@@ -15,6 +15,8 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from workforce.survey import needs_sync_from_response, rows_text, skill_area_names
+
 from .forms import OTHER_SUFFIX, SectionForm, to_initial
 from .models import OTHER_VALUE, Answer, Choice, Invitation, PageState, Question, Response, Section, hash_token
 
@@ -77,11 +79,16 @@ def visible_values(questions, stored: dict[int, object]) -> dict[int, object]:
     return values
 
 
-def display_value(question: Question, value, other_text: str = "") -> str:
-    """An answer as a respondent reads it (choice labels, yes/no, local numbers and dates)."""
+def display_value(question: Question, value, other_text: str = "", *, names: dict[str, str] | None = None) -> str:
+    """An answer as a respondent reads it (choice labels, yes/no, local numbers and dates, table rows).
+
+    A table answer names its skill areas from `names` ({slug: name}), read with one query when not given.
+    """
     if value in EMPTY:
         return "–"
     kind = question.type
+    if kind == Question.Type.WORKFORCE_TABLE:
+        return rows_text(value, skill_area_names() if names is None else names) or "–"
     if question.is_choice:
         labels = {choice.value: choice.label for choice in question.choices.all()}
         picked = value if isinstance(value, list) else [value]
@@ -154,7 +161,7 @@ class SectionAnswers:
 
 
 def answers_by_section(response: Response) -> list[SectionAnswers]:
-    """Every page with its visible questions and their answers as read, in four queries."""
+    """Every page with its visible questions and their answers as read, in four queries (five with table answers)."""
     pages = {
         section.pk: SectionAnswers(number, section)
         for number, section in enumerate(response.survey.sections.all(), start=1)
@@ -162,12 +169,16 @@ def answers_by_section(response: Response) -> list[SectionAnswers]:
     questions = list(survey_questions(response))
     answers = stored_answers(response)
     visible = visible_values(questions, {pk: answer.value for pk, answer in answers.items()})
+    # A fifth query, once, when a table answer needs the names of its skill areas.
+    tables = [q for q in questions if q.type == Question.Type.WORKFORCE_TABLE and visible.get(q.pk) not in EMPTY]
+    names = skill_area_names() if tables else {}
     for question in questions:
         if not is_visible(question, {}, set(), visible):
             continue
         answer = answers.get(question.pk)
         value, other = (answer.value, answer.other_text) if answer else (None, "")
-        row = AnswerRow(question, display_value(question, value, other), question.required and value in EMPTY)
+        display = display_value(question, value, other, names=names)
+        row = AnswerRow(question, display, question.required and value in EMPTY)
         pages[question.section_id].rows.append(row)
     return list(pages.values())
 
@@ -230,7 +241,7 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
 
     with transaction.atomic():
         # One save of a response at a time: a save may also clear hidden answers on other pages.
-        Response.objects.select_for_update().only("pk").get(pk=response.pk)
+        locked = Response.objects.select_for_update().only("pk", "submitted_at").get(pk=response.pk)
         state, _created = PageState.objects.get_or_create(response=response, section=section)
         # The lock may have waited; the deadline is checked again at the moment of writing.
         if response.survey.has_closed(now if fixed_now else timezone.now()):
@@ -257,6 +268,9 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
                 answer.value, answer.other_text = value, other
                 answer.save(update_fields=["value", "other_text", "updated_at"])
         _clear_hidden_answers(response, current)
+        if locked.submitted_at is not None:
+            # An edit after submitting: the workforce needs made from the table follow it.
+            needs_sync_from_response(response=response)
         state.version += 1
         state.saved_at = now
         state.save(update_fields=["version", "saved_at"])
@@ -341,5 +355,7 @@ def response_submit(*, response: Response, now=None) -> SubmitResult:
         locked.submitted_at = locked.last_saved_at = now
         locked.save(update_fields=["submitted_at", "last_saved_at"])
         response.submitted_at = response.last_saved_at = now
+        # The submitted table rows become the company's workforce needs, in the same transaction.
+        needs_sync_from_response(response=response)
         tasks.send_submission_confirmation.delay_on_commit(response.pk)
     return SubmitResult("submitted")

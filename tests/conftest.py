@@ -33,6 +33,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path):
+    # Uploaded and built files of a test never reach the developer's var/private.
+    settings.PRIVATE_ROOT = settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _own_cache_namespace(settings):
     # The cache is the real Redis; each test gets its own key prefix so counters never leak between tests.
     default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}

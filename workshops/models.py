@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -91,7 +92,9 @@ class Interview(Place):
         indexes = [GinIndex(SearchVector("notes", config=SEARCH_CONFIG), name="interview_notes_search")]
 
     def __str__(self):
-        return gettext("Interview %(date)s") % {"date": self.held_at.date().isoformat()} if self.held_at else "—"
+        if not self.held_at:
+            return "—"
+        return gettext("Interview %(date)s") % {"date": timezone.localdate(self.held_at).isoformat()}
 
     def get_absolute_url(self):
         return reverse("workshops:interview", args=[self.pk])

@@ -257,6 +257,9 @@ def page(request, survey_response, number):
         form = services.build_form(survey_response, section, services.section_questions(section))
         return _render_page(request, survey_response, sections, number, form)
     action = request.POST.get("action", "save")
+    if action.startswith("add_row:"):
+        # "Add a row" of a table without JavaScript: a Save, after which the page has a fresh blank row.
+        action = "save"
     result = services.page_save(
         response=survey_response, section=section, data=request.POST, require_complete=action == "next"
     )

@@ -345,8 +345,7 @@ def test_the_html_preview_is_one_document_in_the_language_with_accessible_charts
 def test_the_pdf_may_read_its_stylesheet_and_nothing_else():
     stylesheet = _stylesheet_path()
     fetcher = _StylesheetOnlyFetcher(stylesheet)
-    with fetcher.fetch(stylesheet.resolve().as_uri()) as response:
-        assert b"@page" in response.read()
+    assert b"@page" in fetcher.fetch(stylesheet.resolve().as_uri()).read()
     for url in ["file:///etc/passwd", "http://127.0.0.1/", stylesheet.parent.as_uri() + "/portal.css"]:
         with pytest.raises(ValueError):
             fetcher.fetch(url)

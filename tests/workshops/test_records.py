@@ -330,7 +330,7 @@ class TestInterviewDetail:
         content = response.content.decode()
         assert response.status_code == 200
         assert "<strong>tärkeästä</strong>" in content and "<li>yksi</li>" in content
-        assert "Aino Aalto" in content and "Koodari Oy" in content and "Kiertotalous" in content
+        assert "Aino Aalto" in content and "Koodari Oy" in content and "Circular economy" in content
         assert "Yhteinen laboratorio puuttuu." in content and finding.get_absolute_url() in content
 
     def test_staff_get_the_add_finding_and_edit_buttons_viewers_do_not(self, viewer_client, staff_client, village):
