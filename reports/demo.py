@@ -178,3 +178,17 @@ def load_plan() -> DevelopmentPlan:
                 **{f"title_{code}": text for code, text in zip(("fi", "sv", "en"), titles, strict=True)},
             )
     return plan
+
+
+def tie_demo_measures(plan: DevelopmentPlan) -> int:
+    """Tie the measures that have no goal yet to the plan's goals, in turn; returns how many were tied."""
+    from workshops.models import Measure
+
+    goals = list(plan.goals.order_by("order", "pk"))
+    if not goals:
+        return 0
+    loose = list(Measure.objects.filter(goal__isnull=True).order_by("start_quarter", "pk"))
+    for index, measure in enumerate(loose):
+        measure.goal = goals[index % len(goals)]
+        measure.save(update_fields=["goal", "updated_at"])
+    return len(loose)

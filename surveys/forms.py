@@ -29,6 +29,7 @@ ROWS_SUFFIX = "-rows"
 MAX_TABLE_ROWS = 100
 ROLE_MAX_LENGTH = WorkforceNeed._meta.get_field("role").max_length
 ROW_DEFAULTS = {"level": Level.ANY, "kind": WorkforceNeed.Kind.PERMANENT}
+TEMPLATE_INDEX = "__index__"
 
 
 def _choices(question: Question, choices) -> list[tuple[str, str]]:
@@ -93,6 +94,11 @@ class TableRow:
     def has_errors(self) -> bool:
         return any(cell.error for cell in self.cells.values())
 
+    @property
+    def is_template(self) -> bool:
+        """True for the blank row that JavaScript copies when “Add a row” is pressed."""
+        return self.index == TEMPLATE_INDEX
+
 
 @dataclass
 class WorkforceTable:
@@ -112,8 +118,9 @@ class WorkforceTable:
         return self.code + ROWS_SUFFIX
 
     @property
-    def max_count(self) -> int:
-        return MAX_COUNT
+    def rows_and_template(self) -> list[TableRow]:
+        """The rows, then the template row: one loop of the template draws both."""
+        return [*self.rows, self.template_row]
 
 
 class WorkforceTableBoundField(forms.BoundField):
@@ -123,7 +130,7 @@ class WorkforceTableBoundField(forms.BoundField):
         cells = {}
         for column in ROW_FIELDS:
             name = row_name(self.html_name, index, column)
-            value = values.get(column)
+            value = values.get(column) or ROW_DEFAULTS.get(column)
             cells[column] = TableCell(name, "id_" + name, "" if value is None else str(value), errors.get(column, ""))
         return TableRow(index, number, cells)
 
@@ -160,7 +167,7 @@ class WorkforceTableBoundField(forms.BoundField):
         return WorkforceTable(
             code=self.html_name,
             rows=rows,
-            template_row=self._row("__index__", "__number__", dict(ROW_DEFAULTS), {}),
+            template_row=self._row(TEMPLATE_INDEX, "__number__", {}, {}),
             # A retired area is offered only to a row that already has it, so that the row reads as typed.
             skill_areas=[
                 (area.slug, area.name, area.retired)

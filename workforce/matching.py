@@ -83,7 +83,7 @@ class MatchRow:
     @property
     def window_label(self) -> str:
         """The window in the reader's language."""
-        return Window(self.window).label
+        return str(Window(self.window).label)
 
 
 @dataclass

@@ -308,6 +308,14 @@ class Measure(models.Model):
     indicator_baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, null=True, blank=True)
     indicator_target = models.DecimalField(_("target"), max_digits=12, decimal_places=2, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    goal = models.ForeignKey(
+        "reports.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("goal of the plan"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -22,6 +22,7 @@ from ..services import builds as services
 PAGE_SIZE = 25
 # The status endpoint answers for at most this many builds at once (a page of them).
 STATUS_LIMIT = PAGE_SIZE
+MAX_ID = 2**63  # the database's bigint: a larger id is no build, and must not reach the query
 
 
 class BuildRequestForm(forms.Form):
@@ -106,7 +107,9 @@ def build_status(request):
     try:
         ids = [int(value) for value in request.GET.getlist("id")]
     except ValueError:
-        return JsonResponse({"error": _("The build ids must be whole numbers.")}, status=400)
+        ids = [0]
+    if not all(0 < pk < MAX_ID for pk in ids):
+        return JsonResponse({"error": _("The build ids must be positive whole numbers.")}, status=400)
     builds = ReportBuild.objects.filter(pk__in=ids[:STATUS_LIMIT]).order_by("-requested_at")
     return JsonResponse({"builds": [status_json(build) for build in builds]})
 

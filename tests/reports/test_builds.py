@@ -267,8 +267,9 @@ class TestBuildStatus:
         assert rows[failed.pk]["error"] == "ValueError: Kuvaaja ei mahtunut sivulle"
         assert rows[failed.pk]["download_url"] is None
 
-    def test_rejects_ids_that_are_not_numbers(self, viewer_client, db):
-        assert viewer_client.get(STATUS, {"id": "abc"}).status_code == 400
+    @pytest.mark.parametrize("value", ["abc", "-3", "0", str(2**63)])
+    def test_rejects_ids_that_are_not_positive_numbers(self, viewer_client, db, value):
+        assert viewer_client.get(STATUS, {"id": value}).status_code == 400
 
     def test_needs_login(self, client, queued):
         response = client.get(STATUS, {"id": queued.pk})

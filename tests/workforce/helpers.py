@@ -15,9 +15,7 @@ _order = itertools.count(100)
 def make_area(name: str, **fields) -> SkillArea:
     """A skill area after the seeded ones, with the same name in every language."""
     slug = "test-" + name.lower().replace(" ", "-")
-    return SkillArea.objects.create(
-        name_fi=name, name_sv=name, name_en=name, slug=slug, order=next(_order), **fields
-    )
+    return SkillArea.objects.create(name_fi=name, name_sv=name, name_en=name, slug=slug, order=next(_order), **fields)
 
 
 def make_school(name: str = "Test School", **fields) -> Company:

@@ -211,7 +211,9 @@ class TestInterviewSearch:
     url = reverse("workshops:interviews")
 
     def test_inflected_forms_find_the_base_form_and_show_the_snippet(self, viewer_client, village):
-        found = record_interview(village, notes="Yritys näkee kiertotalous-liiketoiminnassa kasvua. Kiertotalous on tärkeä.")
+        found = record_interview(
+            village, notes="Yritys näkee kiertotalous-liiketoiminnassa kasvua. Kiertotalous on tärkeä."
+        )
         record_interview(village, notes="Digitalisaatio ja osaajapula.")
         response = viewer_client.get(self.url, {"q": "kiertotaloudessa"})
         assert [interview.pk for interview in response.context["page"]] == [found.pk]
@@ -240,9 +242,7 @@ class TestInterviewSearch:
 
     def test_the_snippet_cannot_inject_html(self, viewer_client, village):
         # These survive PostgreSQL's headline (it drops only well-formed tags), so the escaping is what stops them.
-        record_interview(
-            village, notes='Kiertotalous <img src=x onerror=alert(1)// ja "><svg/onload=alert(2)> loppu.'
-        )
+        record_interview(village, notes='Kiertotalous <img src=x onerror=alert(1)// ja "><svg/onload=alert(2)> loppu.')
         response = viewer_client.get(self.url, {"q": "kiertotaloudessa"})
         content = response.content.decode()
         assert "<mark>Kiertotalous</mark>" in content
@@ -278,8 +278,9 @@ class TestWorkshopList:
 
     def test_filters_by_invited_organisation_theme_building_and_dates(self, viewer_client, village):
         coders = record_workshop(village, invited_companies=[village.coder], themes=[village.digital])
-        mills = record_workshop(village, invited_companies=[village.mill], held_at=when(25), building=None,
-                                room="", is_remote=True)
+        mills = record_workshop(
+            village, invited_companies=[village.mill], held_at=when(25), building=None, room="", is_remote=True
+        )
 
         def pks(**params):
             return {workshop.pk for workshop in viewer_client.get(self.url, params).context["page"]}
@@ -580,8 +581,12 @@ class TestWorkshopEdit:
         workshop = record_workshop(village, invited_companies=[village.coder])
         participation_set(workshop=workshop, invited=[village.aino, village.olli], attended=[])
         url = reverse("workshops:workshop_edit", args=[workshop.pk])
-        data = workshop_post(village, invited_companies=[village.coder.pk], invited_people=[village.aino.pk],
-                             attended_people=[village.aino.pk])
+        data = workshop_post(
+            village,
+            invited_companies=[village.coder.pk],
+            invited_people=[village.aino.pk],
+            attended_people=[village.aino.pk],
+        )
         assert staff_client.post(url, data).status_code == 302
         rows = {row.contact: (row.invited, row.attended) for row in workshop.participations.all()}
         assert rows == {village.aino: (True, True)}
@@ -590,8 +595,10 @@ class TestWorkshopEdit:
         workshop = record_workshop(village, invited_companies=[village.coder])
         participation_set(workshop=workshop, invited=[village.aino], attended=[village.aino])
         response = staff_client.get(reverse("workshops:workshop_edit", args=[workshop.pk]))
-        rows = {box.data["value"].instance: (box.data["selected"], attended.data["selected"])
-                for box, attended in response.context["form"].people_rows()}
+        rows = {
+            box.data["value"].instance: (box.data["selected"], attended.data["selected"])
+            for box, attended in response.context["form"].people_rows()
+        }
         assert rows[village.aino] == (True, True) and rows[village.olli] == (False, False)
 
     def test_viewers_may_not_edit(self, viewer_client, village):

@@ -51,8 +51,8 @@ def png_bytes() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b"")
     )
 
 
@@ -142,7 +142,9 @@ def raw_multipart(filename: str, content: bytes) -> bytes:
 
 def post_raw(client, record, filename: str, content: bytes):
     return client.post(
-        upload_url(record), data=raw_multipart(filename, content), content_type=f"multipart/form-data; boundary={BOUNDARY}"
+        upload_url(record),
+        data=raw_multipart(filename, content),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
     )
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from reports.models import Goal
 from surveys.models import Question
 from teknokyla.core.groups import STAFF_GROUP
 
@@ -162,6 +163,7 @@ class MeasureForm(forms.ModelForm):
             "indicator_baseline",
             "indicator_target",
             "status",
+            "goal",
         ]
         field_classes = {"findings": FindingChoiceField, "responsible_user": StaffChoiceField}
         widgets = {
@@ -196,6 +198,8 @@ class MeasureForm(forms.ModelForm):
         self.fields["partners"].queryset = _with_selected(
             Company.objects.order_by("name"), measure.partners.values("pk") if stored else [], active=True
         )
+        self.fields["goal"].queryset = Goal.objects.select_related("plan").order_by("-plan__period_start", "order")
+        self.fields["goal"].label_from_instance = lambda goal: f"{goal.plan}: {goal.title}"
 
 
 # List filters and the search box -------------------------------------------

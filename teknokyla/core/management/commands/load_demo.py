@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from companies import demo as companies_demo
+from reports import demo as reports_demo
 from surveys import demo as surveys_demo
 from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
 from workshops import demo as workshops_demo
@@ -19,8 +20,8 @@ DEMO_USERS = [("staff", STAFF_GROUP, "Demo", "Staff"), ("viewer", VIEWER_GROUP, 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo registry, the demo survey, demo users (staff, viewer) and the demo interviews, workshops, "
-        "findings and measures; running it again changes nothing."
+        "Create the demo registry, the demo survey, demo users (staff, viewer), the demo interviews, workshops, "
+        "findings and measures, and a development plan edition; running it again changes nothing."
     )
 
     def handle(self, *args, **options):
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             "Demo workshops: {interviews} interviews, {workshops} workshops, {findings} findings, "
             "{measures} measures, {attachments} attachments.".format(**counts)
         )
+        plan = reports_demo.load_plan()
+        reports_demo.tie_demo_measures(plan)
+        self.stdout.write(f"Demo development plan: {plan.title}, {plan.goals.count()} goals.")
         for username, password in passwords.items():
             self.stdout.write(self.style.SUCCESS(f"Demo login: {username} / {password}"))
 
