@@ -631,6 +631,23 @@ SECTIONS = (
                 has_other=True,
             ),
             QuestionSpec(
+                "work_needs_table",
+                T.WORKFORCE_TABLE,
+                (
+                    "Millaisia osaajia tarvitsette ja milloin?",
+                    "Vilka slags kunniga personer behöver ni och när?",
+                    "Which skilled people do you need, and when?",
+                ),
+                help_text=(
+                    "Lisätkää yksi rivi kutakin tarvetta kohden: osaamisala, tehtävä, henkilömäärä ja ajankohta. "
+                    "Tiedoilla sovitetaan yhteen yritysten tarpeet ja oppilaitosten koulutus.",
+                    "Lägg till en rad för varje behov: kompetensområde, uppgift, antal personer och tidpunkt. "
+                    "Uppgifterna hjälper oss att matcha företagens behov med läroanstalternas utbildning.",
+                    "Add one row for each need: skill area, role, number of people and when. The answers help "
+                    "match the companies' needs with what the schools train.",
+                ),
+            ),
+            QuestionSpec(
                 "work_recruitment_difficulty",
                 T.SCALE,
                 (

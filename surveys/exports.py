@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from workforce.survey import rows_text, skill_area_names
+
 from .forms import OTHER_SUFFIX
 from .models import Answer, Question, Response, Survey
 from .results import current_buildings
@@ -43,10 +45,15 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
-def _cell(question: Question, value):
-    """A stored answer as a cell: numbers as numbers, dates as dates, several choices joined with “; ”."""
+def _cell(question: Question, value, names: dict[str, str] | None = None):
+    """A stored answer as a cell: numbers as numbers, dates as dates, several choices joined with “; ”.
+
+    A workforce needs table is one text, “skill area: count (window); …”, naming skill areas from `names`.
+    """
     if value in (None, "", []):
         return None
+    if question.type == Question.Type.WORKFORCE_TABLE:
+        return rows_text(value, names or {}, window_labels=False) or None
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if question.type in Question.NUMBER_TYPES or question.type == Question.Type.SCALE:
@@ -82,6 +89,8 @@ def export_rows(survey: Survey) -> Iterator[list]:
     """The header, then one row per response ordered by organisation; answers are read a chunk of rows at a time."""
     questions = Question.objects.filter(section__survey=survey).order_by("section__order", "section__pk", "order", "pk")
     columns = _columns(list(questions))
+    has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question, _other in columns)
+    names = skill_area_names() if has_table else {}
     yield FIXED_COLUMNS + [q.code + OTHER_SUFFIX if other else q.code for q, other in columns]
     responses = Response.objects.filter(survey=survey)
     buildings = current_buildings(responses.values("company_id"))
@@ -106,7 +115,7 @@ def export_rows(survey: Survey) -> Iterator[list]:
             ]
             for question, other in columns:
                 value, other_text = answers.get((response.pk, question.pk), (None, ""))
-                row.append((other_text or None) if other else _cell(question, value))
+                row.append((other_text or None) if other else _cell(question, value, names))
             yield [neutralise(cell) for cell in row]
 
 

@@ -14,10 +14,11 @@ from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from companies.industries import SECTION_CHOICES, SECTIONS
 from companies.models import Building, Company, Tenancy
+from workforce.survey import skill_area_names, table_rows
 
 from .models import OTHER_VALUE, Answer, Choice, Invitation, Question, Response, Survey
 
@@ -202,6 +203,15 @@ class NumberSummary:
 
 
 @dataclass
+class SkillAreaNeed:
+    """The rows of a workforce needs table in one skill area, and the people they add up to."""
+
+    label: str
+    rows: int
+    people: int
+
+
+@dataclass
 class QuestionResult:
     question: Question
     answered: int = 0
@@ -212,6 +222,7 @@ class QuestionResult:
     mean: Decimal | None = None  # of a scale
     first_date: datetime.date | None = None
     last_date: datetime.date | None = None
+    needs: list[SkillAreaNeed] = field(default_factory=list)  # of a workforce needs table
 
     @property
     def kind(self) -> str:
@@ -259,8 +270,22 @@ def _texts(rows: list[tuple[str, str]], with_names: bool) -> list[TextAnswer]:
     return [TextAnswer(text, None) for text in sorted(text for text, _company in rows)]
 
 
-def _summarise(question: Question, rows: list[tuple[object, str, str]], with_names: bool) -> QuestionResult:
-    """One question's result from its (value, other text, company name) rows."""
+def _needs(rows: list[tuple[object, str, str]], names: dict[str, str]) -> list[SkillAreaNeed]:
+    """Rows and people per skill area of the table answers, most people first."""
+    totals = defaultdict(lambda: [0, 0])
+    for value, _other, _company in rows:
+        for row in table_rows(value):
+            area = str(row.get("skill_area", ""))
+            totals[area][0] += 1
+            totals[area][1] += int(_number(row.get("count")) or 0)
+    needs = [SkillAreaNeed(names.get(area, area), count, people) for area, (count, people) in totals.items()]
+    return sorted(needs, key=lambda need: (-need.people, need.label))
+
+
+def _summarise(
+    question: Question, rows: list[tuple[object, str, str]], with_names: bool, names: dict[str, str] | None = None
+) -> QuestionResult:
+    """One question's result from its (value, other text, company name) rows; `names` of skill areas for tables."""
     result = QuestionResult(question)
     rows = [row for row in rows if row[0] not in (None, "", [])]
     result.answered = total = len(rows)
@@ -312,6 +337,21 @@ def _summarise(question: Question, rows: list[tuple[object, str, str]], with_nam
         result.answered = len(dates)
         if dates:
             result.first_date, result.last_date = min(dates), max(dates)
+    elif question.type == T.WORKFORCE_TABLE:
+        result.needs = _needs(rows, names or {})
+        # Shown as lines of text wherever a template has no table of its own for them.
+        result.texts = [
+            TextAnswer(
+                ngettext(
+                    "%(area)s: %(people)s people in %(rows)s row",
+                    "%(area)s: %(people)s people in %(rows)s rows",
+                    need.rows,
+                )
+                % {"area": need.label, "people": need.people, "rows": need.rows},
+                None,
+            )
+            for need in result.needs
+        ]
     else:
         result.texts = _texts([(str(value), company) for value, _other, company in rows], with_names)
     return result
@@ -335,9 +375,14 @@ def survey_results(
     building: Building | None = None,
     industry: str = "",
 ) -> Results:
-    """Each question's aggregate over the responses that count; four queries whatever the size of the survey."""
+    """Each question's aggregate over the responses that count; four queries whatever the size of the survey.
+
+    A fifth reads the names of the skill areas when the survey has a workforce needs table.
+    """
     responses = filtered_responses(survey=survey, include_drafts=include_drafts, building=building, industry=industry)
     questions = list(survey_questions(survey))
+    has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question in questions)
+    names = skill_area_names() if has_table else {}
     rows = defaultdict(list)
     answers = Answer.objects.filter(response__in=responses).values_list(
         "question_id", "value", "other_text", "response__company__name"
@@ -346,5 +391,5 @@ def survey_results(
         rows[question_id].append((value, other, company))
     return Results(
         responses=responses.count(),
-        questions=[_summarise(question, rows[question.pk], with_names) for question in questions],
+        questions=[_summarise(question, rows[question.pk], with_names, names) for question in questions],
     )

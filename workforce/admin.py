@@ -45,7 +45,9 @@ class SkillAreaAdmin(TranslationAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.action(description=_("Retire the selected skill areas (kept on records, no longer offered)"))
+    @admin.action(
+        description=_("Retire the selected skill areas (kept on records, no longer offered)"), permissions=["change"]
+    )
     def retire(self, request, queryset):
         count = services.skill_areas_retire(skill_areas=queryset)
         self.message_user(
@@ -55,7 +57,7 @@ class SkillAreaAdmin(TranslationAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Bring the selected skill areas back into use"))
+    @admin.action(description=_("Bring the selected skill areas back into use"), permissions=["change"])
     def restore(self, request, queryset):
         count = services.skill_areas_restore(skill_areas=queryset)
         self.message_user(

@@ -12,16 +12,15 @@ from .matching import filtered_needs
 from .models import MAX_COUNT, EducationProgramme, Level, SkillArea, WorkforceNeed
 
 
-def count_field(model, name: str, *, minimum: int = 0, **kwargs) -> forms.IntegerField:
-    """A count of people or places: minimum … MAX_COUNT, with messages a person understands."""
-    too_small = _("The number cannot be negative.") if minimum == 0 else _("Enter at least %(limit_value)s.")
+def count_field(model, name: str, **kwargs) -> forms.IntegerField:
+    """A count of people or places: 0 … MAX_COUNT, with messages a person understands."""
     model_field = model._meta.get_field(name)
     return forms.IntegerField(
         label=model_field.verbose_name[:1].upper() + model_field.verbose_name[1:],
-        min_value=minimum,
+        min_value=0,
         max_value=MAX_COUNT,
         error_messages={
-            "min_value": too_small,
+            "min_value": _("The number cannot be negative."),
             "max_value": _("More than %(limit_value)s is not plausible here; check the number."),
         },
         **kwargs,
@@ -67,7 +66,7 @@ def _in_use_or(queryset, *keep_ids):
 
 
 class NeedForm(forms.ModelForm):
-    count = count_field(WorkforceNeed, "count", minimum=1)
+    count = count_field(WorkforceNeed, "count")
 
     class Meta:
         model = WorkforceNeed
@@ -84,6 +83,12 @@ class NeedForm(forms.ModelForm):
         self.fields["skill_area"].queryset = _in_use_or(SkillArea.objects.all(), need.skill_area_id)
         self.fields["skill_area"].empty_label = _("Choose a skill area")
         self.fields["window"].choices = [("", _("Choose when"))] + list(WorkforceNeed.Window.choices)
+
+    def clean_count(self):
+        count = self.cleaned_data["count"]
+        if count == 0:
+            raise ValidationError(_("A need is for at least one person."), code="min_value")
+        return count
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -251,7 +251,9 @@ class TestExport:
     def test_export_follows_the_filters(self, viewer_client, data):
         body = b"".join(viewer_client.get(export_url("csv"), {"window": "6-12"}).streaming_content).decode()
         rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
-        assert [row[0] for row in rows[1:]] == ["Software", "Nursing"]
+        # Welding has demand only within six months: in this window its programme meets no local demand.
+        assert [row[0] for row in rows[1:]] == ["Software", "Welding", "Nursing"]
+        assert rows[2][5] == "No local demand"
 
     def test_unknown_format_is_404(self, viewer_client, data):
         for fmt in ("pdf", "CSV", "xls"):
@@ -358,13 +360,13 @@ class TestNeedCreate:
         assert response.status_code == 200
         html = response.content.decode()
         assert "<title>Add a workforce need" in html
-        assert '<label for="id_count"' in html
+        assert re.search(r'<label\s+for="id_count"', html)
 
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [
             ("count", "-3", "The number cannot be negative."),
-            ("count", "0", "Enter at least 1."),
+            ("count", "0", "A need is for at least one person."),
             ("count", "10001", "More than 10000 is not plausible here; check the number."),
             ("count", "many", "Enter a whole number."),
             ("skill_area", "", "Choose a skill area."),
@@ -501,6 +503,24 @@ class TestProgrammeDetail:
         assert "Zoe Primary" in html and "mailto:zoe@zeta.example" in html and "Not Called" not in html
         assert "Teemu Steel" in html
         assert "Sanna School" in html  # the programme's own contacts
+
+    def test_query_count_does_not_grow_with_the_companies(self, viewer_client, data, django_assert_num_queries):
+        def add(count):
+            for n in range(count):
+                company = make_company(f"Extra {WorkforceNeed.objects.count()} {n}")
+                ContactFactory(company=company, is_primary=True)
+                need(company, data["software"], 1, kind=Kind.TRAINEE if n % 2 else Kind.PERMANENT)
+
+        url = data["engineering"].get_absolute_url()
+        # session, user, groups, the programme with its institution, its skill areas, the institution's contacts,
+        # the needs in those areas with their companies and skill areas, the companies' contacts
+        add(2)
+        with django_assert_num_queries(8):
+            assert viewer_client.get(url).status_code == 200
+        add(30)
+        with django_assert_num_queries(8):
+            response = viewer_client.get(url)
+        assert len(response.context["placement_companies"]) + len(response.context["other_companies"]) == 34
 
     def test_no_companies(self, viewer_client, data):
         html = viewer_client.get(data["nurse"].get_absolute_url()).content.decode()

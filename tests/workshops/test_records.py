@@ -250,6 +250,17 @@ class TestInterviewSearch:
         assert "&lt;img src=x onerror=alert(1)//" in content
         assert "&quot;&gt;&lt;svg/onload=alert(2)&gt;" in content
 
+    def test_only_stop_words_find_nothing(self, viewer_client, village):
+        record_interview(village, notes="Kiertotalous ja digitalisaatio.")
+        response = viewer_client.get(self.url, {"q": "ja"})
+        assert response.status_code == 200 and response.context["page"].paginator.count == 0
+
+    def test_web_search_syntax_excludes_words(self, viewer_client, village):
+        wanted = record_interview(village, notes="Kiertotalous kiinnostaa.")
+        record_interview(village, notes="Kiertotalous ja digitalisaatio.")
+        response = viewer_client.get(self.url, {"q": "kiertotalous -digitalisaatio"})
+        assert [interview.pk for interview in response.context["page"]] == [wanted.pk]
+
     def test_search_words_are_kept_in_the_box(self, viewer_client, village):
         response = viewer_client.get(self.url, {"q": "kiertotalous <b>"})
         assert 'value="kiertotalous &lt;b&gt;"' in response.content.decode()
@@ -396,6 +407,18 @@ class TestWorkshopDetail:
 
     def test_unknown_workshop_is_404(self, viewer_client):
         assert viewer_client.get(reverse("workshops:workshop", args=[999999])).status_code == 404
+
+    @pytest.mark.parametrize("people", [2, 20])
+    def test_query_count_does_not_grow(self, viewer_client, village, django_assert_num_queries, people):
+        contacts = ContactFactory.create_batch(people, company=village.coder)
+        workshop = record_workshop(village, invited_companies=[village.coder], facilitators=[village.staff])
+        participation_set(workshop=workshop, invited=contacts, attended=contacts[::2])
+        for _ in range(people):
+            FindingFactory().workshops.add(workshop)
+        # session, user, groups, the workshop (with building), invited organisations, facilitators,
+        # participations (with people and their organisations), themes, attachments, findings, their themes
+        with django_assert_num_queries(11):
+            viewer_client.get(workshop.get_absolute_url())
 
 
 # Creating and editing interviews -----------------------------------------------
