@@ -108,9 +108,10 @@ def _to_svg(figure: Figure) -> str:
 
 
 def _empty() -> str:
-    figure = Figure(figsize=(WIDTH_IN, 0.6))
-    figure.text(0.5, 0.5, _("No data"), ha="center", va="center")
-    return _to_svg(figure)
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(WIDTH_IN, 0.6))
+        figure.text(0.5, 0.5, _("No data"), ha="center", va="center")
+        return _to_svg(figure)
 
 
 def _number(value: float, decimals: int = 0) -> str:

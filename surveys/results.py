@@ -282,6 +282,13 @@ def _needs(rows: list[tuple[object, str, str]], names: dict[str, str]) -> list[S
     return sorted(needs, key=lambda need: (-need.people, need.label))
 
 
+def _need_text(need: SkillAreaNeed) -> str:
+    """“Welding: 7 people (2 rows)”."""
+    people = ngettext("%(count)s person", "%(count)s people", need.people) % {"count": need.people}
+    rows = ngettext("%(count)s row", "%(count)s rows", need.rows) % {"count": need.rows}
+    return _("%(area)s: %(people)s (%(rows)s)") % {"area": need.label, "people": people, "rows": rows}
+
+
 def _summarise(
     question: Question, rows: list[tuple[object, str, str]], with_names: bool, names: dict[str, str] | None = None
 ) -> QuestionResult:
@@ -340,18 +347,7 @@ def _summarise(
     elif question.type == T.WORKFORCE_TABLE:
         result.needs = _needs(rows, names or {})
         # Shown as lines of text wherever a template has no table of its own for them.
-        result.texts = [
-            TextAnswer(
-                ngettext(
-                    "%(area)s: %(people)s people in %(rows)s row",
-                    "%(area)s: %(people)s people in %(rows)s rows",
-                    need.rows,
-                )
-                % {"area": need.label, "people": need.people, "rows": need.rows},
-                None,
-            )
-            for need in result.needs
-        ]
+        result.texts = [TextAnswer(_need_text(need), None) for need in result.needs]
     else:
         result.texts = _texts([(str(value), company) for value, _other, company in rows], with_names)
     return result

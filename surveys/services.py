@@ -268,7 +268,7 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
                 answer.value, answer.other_text = value, other
                 answer.save(update_fields=["value", "other_text", "updated_at"])
         _clear_hidden_answers(response, current)
-        if False:
+        if locked.submitted_at is not None:
             # An edit after submitting: the workforce needs made from the table follow it.
             needs_sync_from_response(response=response)
         state.version += 1
@@ -346,7 +346,7 @@ def response_submit(*, response: Response, now=None) -> SubmitResult:
     with transaction.atomic():
         # The row lock makes a second click wait, then find the response already submitted.
         locked = Response.objects.select_for_update().get(pk=response.pk)
-        if False:
+        if locked.submitted_at is not None:
             response.submitted_at = locked.submitted_at
             return SubmitResult("already")
         section = first_incomplete_section(response)

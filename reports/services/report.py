@@ -6,7 +6,7 @@ import json
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.formats import number_format
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -36,10 +37,13 @@ PUBLISHER = "Kemin Digipolis Oy"
 MIN_GROUP = 5
 # Free-text answers quoted per question; the rest are in the survey's export.
 MAX_QUOTES = 40
+# Words of a finding where it is only referred to (the SWOT table, the measures).
+SHORT_WORDS = 14
 STYLESHEET = "css/report.css"
 PDF_VARIANT = "pdf/ua-1"
 TEMPLATE = "reports/report/report.html"
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 SWOT_KINDS = {
     Finding.Kind.STRENGTH: "strengths",
     Finding.Kind.WEAKNESS: "weaknesses",
@@ -119,10 +123,20 @@ def _plan(plan: DevelopmentPlan) -> dict:
         "period_end": plan.period_end,
         "approved_on": plan.approved_on,
         # The plain fields read the active language with a Finnish fallback once they are translated.
-        "summary_html": render_markdown(plan.summary),
-        "starting_point_html": render_markdown(plan.starting_point),
-        "vision_html": render_markdown(plan.vision),
+        "summary_html": _written(plan.summary, under=2),
+        "starting_point_html": _written(plan.starting_point, under=2),
+        "vision_html": _written(plan.vision, under=2),
     }
+
+
+def _written(text: str, *, under: int) -> SafeString:
+    """Markdown as sanitised HTML whose headings rank below the report's heading of level `under`."""
+    shift = under - 1  # Markdown headings start at h2 (render_markdown allows h2–h6)
+
+    def demoted(match: re.Match) -> str:
+        return f"<{match[1]}h{min(int(match[2]) + shift, 6)}>"
+
+    return mark_safe(HEADING_TAG.sub(demoted, render_markdown(text)))  # noqa: S308 - only tag names change
 
 
 def _years_bucket(years: int | None) -> tuple[int, str]:
@@ -146,9 +160,8 @@ def _registry(today: datetime.date) -> dict:
     parents = {parent for _pk, parent, _section, _since in organisations if parent}
     counted = [row for row in organisations if row[0] not in parents]
 
-    premises = {pk: (building, area or Decimal(0)) for pk, building, area in Premises.objects.values_list(
-        "pk", "building__name", "area_m2"
-    )}  # fmt: skip
+    rows = Premises.objects.values_list("pk", "building__name", "area_m2")
+    premises = {pk: (building, area or Decimal(0)) for pk, building, area in rows}
     tenancies = Tenancy.objects.current(today).filter(company__active=True).values_list("company_id", "premises_id")
     buildings = {name: {"companies": set(), "premises": set()} for name, _area in premises.values()}
     for company_id, premises_id in tenancies:
@@ -223,7 +236,7 @@ def _question(result) -> dict:
         {
             "counts": [{"label": c.label, "count": c.count, "share": c.share} for c in result.counts],
             "mean": result.mean,
-            "numbers": vars(result.numbers) if result.numbers else None,
+            "numbers": asdict(result.numbers) if result.numbers else None,
             "first_date": result.first_date,
             "last_date": result.last_date,
             "texts": texts[:MAX_QUOTES],
@@ -272,7 +285,7 @@ def _findings() -> list[dict]:
             "id": finding.pk,
             "number": number,
             "text": finding.text,
-            "short": str(finding),
+            "short": Truncator(finding.text).words(SHORT_WORDS, truncate="…"),
             "kind": finding.kind,
             "kind_label": finding.get_kind_display(),
             "importance": finding.importance,
@@ -367,7 +380,7 @@ def _measure(measure: Measure, findings: dict[int, dict]) -> dict:
     return {
         "id": measure.pk,
         "title": measure.title,
-        "description_html": render_markdown(measure.description),
+        "description_html": _written(measure.description, under=3),
         "responsible": measure.responsible_label,
         "partners": [partner.name for partner in measure.partners.all()],
         "start": _quarter_label(start) if timed else None,
@@ -390,10 +403,12 @@ def _measure(measure: Measure, findings: dict[int, dict]) -> dict:
 
 
 def _goals_and_measures(plan: DevelopmentPlan, findings: dict[int, dict]) -> tuple[list[dict], list[dict]]:
-    """The plan's goals, each with its measures, and the measures tied to no goal; six queries."""
+    """The plan's goals, each with its measures, and the measures tied to no goal; five queries."""
     goals = list(plan.goals.order_by("order", "pk"))
+    # Measures tied to a goal of another edition of the plan belong to that edition.
     measures = (
-        Measure.objects.select_related("responsible_user", "responsible_organisation")
+        Measure.objects.filter(Q(goal__isnull=True) | Q(goal__plan=plan))
+        .select_related("responsible_user", "responsible_organisation")
         .prefetch_related(
             Prefetch("partners", queryset=Company.objects.order_by("name")),
             Prefetch("themes", queryset=Theme.objects.order_by("order", "name")),
@@ -404,18 +419,16 @@ def _goals_and_measures(plan: DevelopmentPlan, findings: dict[int, dict]) -> tup
     under_goal = defaultdict(list)
     other = []
     for measure in measures:
-        # Measure.goal arrives with a later migration; until then every measure is "other".
-        goal_id = getattr(measure, "goal_id", None)
-        if goal_id is None:
+        if measure.goal_id is None:
             other.append(_measure(measure, findings))
         else:
-            under_goal[goal_id].append(_measure(measure, findings))  # a goal of another edition is never read
+            under_goal[measure.goal_id].append(_measure(measure, findings))
     goal_rows = [
         {
             "id": goal.pk,
             "number": number,
             "title": goal.title,
-            "description_html": render_markdown(goal.description),
+            "description_html": _written(goal.description, under=2),
             "measures": under_goal[goal.pk],
         }
         for number, goal in enumerate(goals, start=1)

@@ -322,13 +322,14 @@ def test_groups_smaller_than_five_are_not_broken_down(private_root):
 
 def test_the_html_preview_is_one_document_in_the_language_with_accessible_charts():
     TenancyFactory(premises=PremisesFactory(building=BuildingFactory(name="Kosmos", slug="kosmos")))
-    plan = make_plan(summary="**Tärkeää** <script>alert(1)</script> [linkki](javascript:alert(1))")
+    plan = make_plan(summary="## Taustaa\n\n**Tärkeää** <script>alert(1)</script> [linkki](javascript:alert(1))")
 
     html = report_render_html(plan=plan, survey=None, language="sv")
     assert html.startswith("<!doctype html>")
     assert '<html lang="sv">' in html
     assert '<link rel="stylesheet" href="/static/css/report.css">' in html
     assert "<strong>Tärkeää</strong>" in html
+    assert "<h3>Taustaa</h3>" in html  # below the report's own "Summary" heading (h2)
     assert "<script" not in html and "javascript:" not in html
     assert "<?xml" not in html
     figures = re.findall(r'<figure class="chart" style="break-inside: avoid" role="img" aria-label="([^"]+)">', html)

@@ -83,7 +83,7 @@ def test_load_demo_prints_the_survey_counts(settings, tmp_path):
     submitted = survey.responses.filter(submitted_at__isnull=False).count()
     drafts = survey.responses.filter(submitted_at__isnull=True, last_saved_at__isnull=False).count()
     invited = survey.responses.count()
-    assert f"Demo survey: 27 questions, {invited} invited, {submitted} submitted, {drafts} drafts." in out.getvalue()
+    assert f"Demo survey: 28 questions, {invited} invited, {submitted} submitted, {drafts} drafts." in out.getvalue()
     assert "Demo registry: " in out.getvalue()
 
 

@@ -419,7 +419,7 @@ class TestForm:
 
 class TestReading:
     def test_results_count_rows_and_people_per_skill_area(self, client, table_survey, table_response):
-        post_page(client, 1, table(row(count="3"), row("tt-software", "Coder", "2", "6-12"), row(count="4")))
+        post_page(client, 1, table(row(count="3"), row("tt-software", "Coder", "1", "6-12"), row(count="4")))
         Response.objects.filter(pk=table_response.pk).update(submitted_at=table_response.survey.opens_at)
         result = next(
             r
@@ -427,10 +427,10 @@ class TestReading:
             if r.question.code == "needs"
         )
         assert result.answered == 1
-        assert [(n.label, n.rows, n.people) for n in result.needs] == [("Welding work", 2, 7), ("Software work", 1, 2)]
+        assert [(n.label, n.rows, n.people) for n in result.needs] == [("Welding work", 2, 7), ("Software work", 1, 1)]
         assert [t.text for t in result.texts] == [
-            "Welding work: 7 people in 2 rows",
-            "Software work: 2 people in 1 row",
+            "Welding work: 7 people (2 rows)",
+            "Software work: 1 person (1 row)",
         ]
 
     def test_the_results_page_shows_the_table_question(self, staff_client, client, table_survey, table_response):
@@ -438,7 +438,7 @@ class TestReading:
         Response.objects.filter(pk=table_response.pk).update(submitted_at=table_response.survey.opens_at)
         reply = staff_client.get(reverse("surveys:results", args=[table_survey.slug]))
         assert reply.status_code == 200
-        assert "Welding work: 3 people in 1 row" in reply.content.decode()
+        assert "Welding work: 3 people (1 row)" in reply.content.decode()
 
     def test_the_export_has_the_rows_in_one_compact_cell(self, client, table_survey, table_response, areas):
         SkillArea.objects.filter(pk=areas["software"].pk).update(name_en="=cmd()", name_fi="=cmd()")

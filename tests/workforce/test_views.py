@@ -104,8 +104,8 @@ class TestAccess:
             assert staff_client.get(reverse(f"workforce:{name}", args=[999999])).status_code == 404
 
     def test_nav_link_for_viewers_only(self, viewer_client, outsider_client):
-        assert f'href="{MATCHING_URL}"' in viewer_client.get(reverse("home")).content.decode()
-        assert f'href="{MATCHING_URL}"' not in outsider_client.get(reverse("home")).content.decode()
+        assert f'href="{MATCHING_URL}"' in viewer_client.get(reverse("accessibility")).content.decode()
+        assert f'href="{MATCHING_URL}"' not in outsider_client.get(reverse("accessibility")).content.decode()
 
 
 # The matching page ---------------------------------------------------------------

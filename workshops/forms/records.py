@@ -58,7 +58,7 @@ def _ids(instance, name: str) -> list[int]:
 
 
 class _RecordForm(forms.ModelForm):
-    """What interviews and workshops share: the date widget and the rule on the place."""
+    """What interviews and workshops share: the place, its rule, and the check that people fit the organisations."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from companies.models import Company
+from reports.models import Goal
 
 from ..models import Finding, Interview, Measure, MeasureStatusChange, Theme, Workshop
 
@@ -100,6 +101,7 @@ def measure_create(
     indicator_target: Decimal | None = None,
     status: str = Measure.Status.PROPOSED,
     status_note: str = "",
+    goal: Goal | None = None,
     user: AbstractBaseUser | None = None,
 ) -> Measure:
     """Propose a measure and record its first status in the status history."""
@@ -116,6 +118,7 @@ def measure_create(
         indicator_baseline=indicator_baseline,
         indicator_target=indicator_target,
         status=status,
+        goal=goal,
     )
     measure._history_user = user
     measure.full_clean()
@@ -147,6 +150,7 @@ def measure_update(
     indicator_target: Decimal | None = None,
     status: str = Measure.Status.PROPOSED,
     status_note: str = "",
+    goal: Goal | None = None,
     user: AbstractBaseUser | None = None,
 ) -> Measure:
     """Change a measure; a new status is appended to its status history."""
@@ -161,7 +165,7 @@ def measure_update(
         indicator_baseline,
         indicator_target,
     )
-    measure.status = status
+    measure.status, measure.goal = status, goal
     measure._history_user = user
     measure.full_clean()
     measure.save()

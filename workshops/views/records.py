@@ -26,7 +26,7 @@ def _posted(request):
 
 
 def _list_page(request, form, queryset, template):
-    form.is_valid()
+    form.is_valid()  # the valid filters apply even when another one is wrong (and shown so)
     page = Paginator(form.filter(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     for record in page:
         record.snippet = highlight(record.headline) if hasattr(record, "headline") else ""
