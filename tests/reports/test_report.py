@@ -92,7 +92,9 @@ def demo(private_root):
     survey = surveys_demo.load_survey(now)
     surveys_demo.load_demo_responses(survey, now)
     workshops_demo.load_workshops(now)
-    return reports_demo.load_plan(), survey
+    plan = reports_demo.load_plan()
+    reports_demo.tie_demo_measures(plan)
+    return plan, survey
 
 
 def make_plan(**fields) -> DevelopmentPlan:
@@ -159,6 +161,16 @@ def test_the_demo_report_has_contents_with_page_numbers_every_chapter_charts_and
         starts[heading] = int(entry[1])
         assert squash(heading) in pages[starts[heading] - 1], (heading, starts[heading])
     assert list(starts.values()) == sorted(starts.values())
+    # Each goal in the contents, and its measures under it.
+    with translation.override("fi"):
+        goals = list(plan.goals.order_by("order"))
+        for number, goal in enumerate(goals, start=1):
+            heading = gettext("Goal %(number)s: %(title)s") % {"number": number, "title": goal.title}
+            entry = re.search(re.escape(squash(heading)) + r"\.{3,}(\d+)", contents)
+            assert entry, heading
+            assert squash(heading) in pages[int(entry[1]) - 1]
+    measure = Measure.objects.filter(goal=goals[0]).order_by("start_quarter", "title", "pk").first()
+    assert squash(f"1. {measure.title}") in "".join(pages)
 
     # Running header (the chapter) and "page N / M" footer.
     footer = translated("fi", "Page %(page)s / %(pages)s")[0] % {"page": 3, "pages": len(pages)}
@@ -413,17 +425,23 @@ def village(size: int) -> tuple[DevelopmentPlan, object]:
         )
     plan = make_plan()
     for n in range(size // 25):
-        Goal.objects.create(plan=plan, order=n, title=f"Tavoite {n}")
-        measure = MeasureFactory(responsible_organisation=companies[n], start_quarter=f"2025-Q{1 + n % 4}")
+        goal = Goal.objects.create(plan=plan, order=n, title=f"Tavoite {n}")
+        measure = MeasureFactory(
+            responsible_organisation=companies[n],
+            start_quarter=f"2025-Q{1 + n % 4}",
+            goal=goal if n % 2 else None,
+        )
         measure.partners.set(companies[n : n + 3])
         measure.findings.set(findings[n : n + 2])
         measure.themes.set(themes[:2])
+    # A measure of another edition of the plan is not this edition's.
+    MeasureFactory(goal=Goal.objects.create(plan=make_plan(title="Vanha painos"), title="Vanha tavoite"))
     return plan, survey
 
 
 # Every query report_data makes, whatever the size of the village:
-#  1 the plan's goals                     2 findings                    3 their themes
-#  4 measures (with responsible user and organisation)                  5 their partners
+#  1 findings                            2 their themes                3 the plan's goals
+#  4 measures of the plan (with responsible user and organisation)      5 their partners
 #  6 their themes                         7 the findings they answer
 #  8 active organisations                 9 premises with their building
 # 10 current tenancies                   11 invited responses (survey_progress)
@@ -446,9 +464,11 @@ def test_report_data_reads_the_same_number_of_queries_at_any_size(size, django_a
     assert sum(len(section["questions"]) for section in data["survey"]["sections"]) == size // 10
     assert data["heard"]["findings"] == size // 10
     assert len(data["measures"]) == size // 25
+    assert [len(goal["measures"]) for goal in data["goals"]] == [n % 2 for n in range(size // 25)]
+    assert len(data["other_measures"]) == size // 50
+    assert [m["number"] for m in data["measures"]] == list(range(1, size // 25 + 1))
     assert data["heard"]["interview_organisations"] == Interview.companies.through.objects.count()
     attended = Workshop.objects.aggregate(n=Count("participations", filter=Q(participations__attended=True)))["n"]
     assert data["heard"]["workshop_attendees"] == attended
-    assert Measure.objects.count() == len(data["other_measures"])  # no measure is tied to a goal yet
     swot = sum(len(findings) for findings in data["heard"]["swot"].values())
     assert swot == Finding.objects.filter(kind__in=Finding.SWOT).count() > 0

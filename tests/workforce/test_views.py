@@ -6,10 +6,13 @@ import re
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from companies.models import Company
+from workforce import views
 from workforce.models import EducationProgramme, Level, WorkforceNeed
+from workforce.services import need_create, programme_create
 
 from ..factories import BuildingFactory, ContactFactory, ResponseFactory
 from .helpers import make_area, make_company, make_school, need, programme
@@ -620,3 +623,40 @@ class TestProgrammeEdit:
         assert engineering.yearly_graduates == 10
         assert engineering.skill_areas.count() == 2
         assert response.context["heading"] == "Engineering"
+
+
+class TestServicesRefuseOnTheirOwn:
+    """The services re-check the forms' rules, so no other caller can slip past them."""
+
+    def test_need_create(self, data):
+        old = make_area("Typesetting", retired=True)
+        with pytest.raises(ValidationError) as refused:
+            need_create(company=data["bits"], skill_area=old, count=1, window="0-6")
+        assert list(refused.value.message_dict) == ["skill_area"]
+        with pytest.raises(ValidationError) as refused:
+            need_create(company=data["bits"], skill_area=data["welding"], count=10_001, window="0-6")
+        assert list(refused.value.message_dict) == ["count"]
+        assert not WorkforceNeed.objects.filter(company=data["bits"], skill_area__in=[old, data["welding"]]).exists()
+
+    def test_programme_create(self, data):
+        with pytest.raises(ValidationError) as refused:
+            programme_create(institution=data["steel"], name="X", level="bachelor", skill_areas=[data["welding"]])
+        assert refused.value.message_dict == {"institution": ["Choose an educational institution."]}
+        with pytest.raises(ValidationError) as refused:
+            programme_create(institution=data["school"], name="X", level="bachelor", skill_areas=[])
+        assert refused.value.message_dict == {"skill_areas": ["Choose at least one skill area."]}
+        assert not EducationProgramme.objects.filter(name="X").exists()
+
+    def test_a_refusal_shows_next_to_its_field(self, staff_client, data, monkeypatch):
+        # The area is retired between the form's check and the service's, as by a colleague in the admin.
+        def retire_then_create(**kwargs):
+            kwargs["skill_area"].retired = True
+            return need_create(**kwargs)
+
+        monkeypatch.setattr(views.services, "need_create", retire_then_create)
+        response = staff_client.post(NEED_CREATE_URL, need_post(data))
+        assert response.status_code == 400
+        assert response.context["form"].errors["skill_area"] == [
+            "The skill area “Welding” is retired; choose one in use."
+        ]
+        assert WorkforceNeed.objects.count() == 2

@@ -1,6 +1,9 @@
 """The workforce demo: the two schools' programmes, needs for ~70 % of the demo companies, the same every run."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from companies.demo import load_registry
 from companies.models import Company
@@ -9,6 +12,7 @@ from workforce.matching import matching_table
 from workforce.models import EducationProgramme, WorkforceNeed
 
 pytestmark = pytest.mark.django_db
+seed = importlib.import_module("workforce.migrations.0002_seed_skill_areas")
 
 
 def need_rows():
@@ -21,6 +25,8 @@ def need_rows():
 
 @pytest.fixture
 def registry():
+    # A transactional test elsewhere may have flushed the migration's rows from a reused test database.
+    seed.seed_skill_areas(apps, None)
     load_registry()
 
 
