@@ -6,6 +6,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 import matplotlib
 from django.utils.formats import number_format
@@ -107,6 +108,12 @@ def _to_svg(figure: Figure) -> str:
     return SVG_ID_OR_REFERENCE.sub(prefixed, svg).strip()
 
 
+def with_title(svg: str, title: str) -> str:
+    """The chart with its alt text as the SVG's <title>: a tagged PDF gives it to the chart's Figure as /Alt."""
+    opening = svg.index(">") + 1
+    return f"{svg[:opening]}<title>{escape(title)}</title>{svg[opening:]}"
+
+
 def _empty() -> str:
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(WIDTH_IN, 0.6))
@@ -114,8 +121,8 @@ def _empty() -> str:
         return _to_svg(figure)
 
 
-def _number(value: float, decimals: int = 0) -> str:
-    # Half up, like the floatformat filter of the tables beside the charts.
+def format_number(value: float, decimals: int = 0) -> str:
+    """A number in the active language's format, rounded half up like the floatformat filter of the tables."""
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return number_format(rounded, decimals, force_grouping=True)
 
@@ -167,9 +174,9 @@ def horizontal_bars(
         top = max(values, default=0) or 1
         axes.set_xlim(0, (100 if percent else top) * 1.2)
         for position, value in enumerate(values):
-            text = f"{_number(value)} %" if percent else _number(value, 0 if value.is_integer() else 1)
+            text = f"{format_number(value)} %" if percent else format_number(value, 0 if value.is_integer() else 1)
             if counts is not None:
-                text += f" ({_number(counts[position])})"
+                text += f" ({format_number(counts[position])})"
             axes.text(value + top * 0.01, positions[position], text, va="center", fontsize=8)
         axes.xaxis.grid(True, color=GRID_COLOUR, linewidth=0.5)
         axes.set_axisbelow(True)
@@ -215,7 +222,7 @@ def distribution(labels: Sequence[str], counts: Sequence[int], *, axis_label: st
         top = max(counts, default=0) or 1
         axes.set_ylim(0, top * 1.2)
         for position, count in enumerate(counts):
-            axes.text(position, count + top * 0.02, _number(count), ha="center", va="bottom", fontsize=8)
+            axes.text(position, count + top * 0.02, format_number(count), ha="center", va="bottom", fontsize=8)
         axes.yaxis.grid(True, color=GRID_COLOUR, linewidth=0.5)
         axes.yaxis.get_major_locator().set_params(integer=True)
         axes.set_axisbelow(True)

@@ -15,7 +15,6 @@ from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -193,7 +192,7 @@ def _registry(today: datetime.date) -> dict:
         {"letter": letter, "label": section_label(letter), "organisations": count}
         for letter, count in sorted(sections.items(), key=lambda item: (item[0] == "", -item[1], item[0]))
     ]
-    in_village = set().union(*(b["companies"] for b in buildings.values())) if buildings else set()
+    in_village = set().union(*(b["companies"] for b in buildings.values()))
     return {
         "organisations": len(counted),
         "organisations_with_premises": len(in_village),
@@ -463,21 +462,23 @@ def _timeline(measures: list[dict]) -> dict:
 # Rendering ----------------------------------------------------------------------------------------------------------
 
 
-def _number(value, decimals: int = 0) -> str:
-    return number_format(value, decimals, force_grouping=True)
-
-
 def _alt(title: str, pairs) -> str:
     """Alt text of a chart: its title and every value it shows."""
-    return f"{title}: " + "; ".join(f"{label} {value}" for label, value in pairs) if pairs else title
+    values = "; ".join(f"{label} {value}" for label, value in pairs)
+    return f"{title}: {values}" if values else title
 
 
 def _chart(svg: str, alt: str) -> dict:
-    return {"svg": mark_safe(svg), "alt": alt}  # noqa: S308 - matplotlib escapes every text it writes
+    # matplotlib escapes every text it writes, and with_title escapes the alt text.
+    return {"svg": mark_safe(charts.with_title(svg, alt)), "alt": alt}  # noqa: S308
+
+
+def _area(value) -> str:
+    return f"{charts.format_number(value)} m²"
 
 
 def _percent(value) -> str:
-    return f"{_number(value)} %" if value is not None else "–"
+    return f"{charts.format_number(value)} %" if value is not None else "–"
 
 
 def _registry_charts(registry: dict) -> dict:
@@ -505,7 +506,7 @@ def _registry_charts(registry: dict) -> dict:
             charts.stacked_bars(names, [(_("In use"), in_use), (_("Vacant"), vacant)], axis_label="m²"),
             _alt(
                 _("Premises in use by building, m²"),
-                [(b["name"], f"{_number(b['area_in_use'])} / {_number(b['area_total'])} m²") for b in buildings],
+                [(b["name"], f"{_area(b['area_in_use'])} / {_area(b['area_total'])}") for b in buildings],
             ),
         ),
         "customer_years": _chart(
@@ -621,7 +622,6 @@ def _context(data: dict, *, for_pdf: bool) -> dict:
         # WeasyPrint reads the stylesheet from the disk; a browser gets it from the static files.
         "stylesheet_href": STYLESHEET if for_pdf else static(STYLESHEET),
         "page_footer_css": mark_safe(_page_footer_css()),  # noqa: S308 - built by _css_string
-        "statuses": Measure.Status.choices,
     }
 
 

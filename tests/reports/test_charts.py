@@ -124,6 +124,11 @@ def test_ids_are_unique_to_each_chart_and_references_follow_them():
     assert "#0072b2" in first.lower()
 
 
+def test_a_title_gives_the_chart_its_alt_text():
+    svg = charts.with_title(charts.horizontal_bars(["a"], [1]), 'Yritykset <"rakennuksittain"> & muut')
+    assert re.match(r"<svg\b[^>]*><title>Yritykset &lt;&quot;rakennuksittain&quot;&gt; &amp; muut</title>", svg)
+
+
 def test_the_same_data_gives_the_same_svg():
     assert charts.horizontal_bars(["a", "b"], [1, 2]) == charts.horizontal_bars(["a", "b"], [1, 2])
 

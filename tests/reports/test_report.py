@@ -73,6 +73,18 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return [squash(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def structure(reader: PdfReader) -> list[dict]:
+    """Every element of the PDF's structure tree (its tags)."""
+    elements, pending = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while pending:
+        node = pending.pop().get_object()
+        if isinstance(node, dict):
+            elements.append(node)
+            children = node.get("/K", [])
+            pending.extend(children if isinstance(children, list) else [children])
+    return elements
+
+
 def translated(language: str, *messages: str) -> list[str]:
     with translation.override(language):
         return [gettext(message) for message in messages]
@@ -188,6 +200,10 @@ def test_the_demo_report_has_contents_with_page_numbers_every_chapter_charts_and
         ) % {"submitted": submitted, "invited": invited, "rate": rate}
     assert squash(sentence) in "".join(pages)
 
+    # Every chart is a Figure of the tagged PDF with its alt text.
+    figures = [element for element in structure(reader) if element.get("/S") == "/Figure"]
+    assert len(figures) > 20
+    assert all(str(figure.get("/Alt", "")).strip() for figure in figures)
     # Charts are drawn (the palette's blue fills bars) with their labels as text.
     drawing = "".join(page.get_contents().get_data().decode("latin-1") for page in reader.pages[2:5])
     assert "0 0.447059 0.698039 rg" in drawing

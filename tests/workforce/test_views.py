@@ -641,7 +641,7 @@ class TestServicesRefuseOnTheirOwn:
     def test_programme_create(self, data):
         with pytest.raises(ValidationError) as refused:
             programme_create(institution=data["steel"], name="X", level="bachelor", skill_areas=[data["welding"]])
-        assert refused.value.message_dict == {"institution": ["Choose an educational institution."]}
+        assert "Choose an educational institution." in refused.value.message_dict["institution"]
         with pytest.raises(ValidationError) as refused:
             programme_create(institution=data["school"], name="X", level="bachelor", skill_areas=[])
         assert refused.value.message_dict == {"skill_areas": ["Choose at least one skill area."]}

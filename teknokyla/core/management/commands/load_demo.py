@@ -13,6 +13,7 @@ from companies import demo as companies_demo
 from reports import demo as reports_demo
 from surveys import demo as surveys_demo
 from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
+from workforce import demo as workforce_demo
 from workshops import demo as workshops_demo
 
 DEMO_USERS = [("staff", STAFF_GROUP, "Demo", "Staff"), ("viewer", VIEWER_GROUP, "Demo", "Viewer")]
@@ -29,6 +30,12 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo registry: {buildings} buildings, {premises} premises, "
             "{organisations} organisations, {contacts} contacts.".format(**counts)
+        )
+        counts = workforce_demo.load_workforce()
+        self.stdout.write(
+            "Demo workforce: {programmes} programmes, {needs} needs of {companies_with_needs} organisations.".format(
+                **counts
+            )
         )
         survey = surveys_demo.load_survey()
         counts = surveys_demo.load_demo_responses(survey)

@@ -1,0 +1,115 @@
+"""The query count of every measured page, in-process with Django's test client and CaptureQueriesContext.
+
+Each page is requested once to warm caches (content types, the session), then counted on the second request.
+
+    python -m bench.queries --plan PLAN.json      # with DJANGO_SETTINGS_MODULE=bench.settings
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+# Pages whose count must not depend on the size of the data, in table order.
+PAGES = (
+    "floor",
+    "survey page GET",
+    "survey save POST",
+    "dashboard",
+    "results",
+    "directory",
+    "board",
+)
+# Informational: the first save of a page writes each answer (and its history row), so it follows the page's length.
+FIRST_SAVE = "save POST, first save of the page"
+
+
+def _count(call) -> tuple[int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        reply = call()
+    return len(context.captured_queries), reply
+
+
+def _checked(reply, status: int, what: str):
+    if reply.status_code != status:
+        raise RuntimeError(f"{what} answered {reply.status_code}, expected {status}")
+    return reply
+
+
+def _forget_page(token: str) -> None:
+    """Delete the company's answers on page 1, so that the next save writes every one of them anew."""
+    from surveys.models import Answer, Invitation, hash_token
+
+    invitation = Invitation.objects.select_related("survey").get(token_hash=hash_token(token))
+    first = invitation.survey.sections.order_by("order", "pk").first()
+    Answer.objects.filter(response_id=invitation.response_id, question__section=first).delete()
+
+
+def count_queries(plan: dict) -> dict[str, int]:
+    """{page: queries} for the plan's survey page 1, its save, and the staff pages."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from .load import FLOOR_PATH
+
+    counts = {}
+    anonymous = Client()
+    _checked(anonymous.get(FLOOR_PATH), 200, "the floor")
+    counts["floor"], _reply = _count(lambda: _checked(anonymous.get(FLOOR_PATH), 200, "the floor"))
+
+    company = Client()
+    _checked(company.get(f"/s/{plan['tokens'][0]}/"), 302, "the invitation link")
+    page = "/survey/page/1/"
+    _checked(company.get(page), 200, "survey page 1")
+    counts["survey page GET"], reply = _count(lambda: _checked(company.get(page), 200, "survey page 1"))
+    fields = plan["post"]["1"]
+
+    def save(data):
+        version = reply_version(company.get(page))
+        form = [("version", str(version)), ("action", "save"), *map(tuple, data)]
+        return _checked(company.post(page, _encode(form), content_type=FORM), 302, "the page save")
+
+    save(fields)  # the answers as the load posts them
+    counts["survey save POST"], _reply = _count(lambda: save(fields))
+    _forget_page(plan["tokens"][0])
+    counts[FIRST_SAVE], _reply = _count(lambda: save(fields))
+
+    staff = Client()
+    staff.force_login(get_user_model().objects.get(username=plan["staff"]["username"]))
+    for name, path in plan["staff_pages"].items():
+        _checked(staff.get(path), 200, name)
+        counts[name], _reply = _count(lambda path=path, name=name: _checked(staff.get(path), 200, name))
+    return counts
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _encode(pairs) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(list(pairs))
+
+
+def reply_version(reply) -> int:
+    from .load import _version
+
+    return _version(reply.content) or 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.queries", description=__doc__)
+    parser.add_argument("--plan", type=Path, required=True)
+    args = parser.parse_args(argv)
+    import django
+
+    django.setup()
+    print(json.dumps(count_queries(json.loads(args.plan.read_text()))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""gunicorn's settings for the portal (read from the working directory: `gunicorn teknokyla.wsgi`).
+
+Sync workers, 2 × cores + 1 of them (at most 12); GUNICORN_WORKERS and GUNICORN_BIND override.
+"""
+
+import os
+
+cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * cores + 1, 12)))
+worker_class = "sync"
+# A request still running after this is killed with its worker; report builds run in Celery, not here.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30
+# A reverse proxy in front sets X-Forwarded-Proto; the settings trust it (SECURE_PROXY_SSL_HEADER).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -1,0 +1,263 @@
+"""Every URL of the portal, for every kind of visitor: exactly the answer each should get.
+
+The rules are keyed by URL name and the URL names are read from the resolver, so a new view without a rule fails here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from surveys.models import Answer, Response
+
+from ..surveys.conftest import PAGE_1, PAGE_2
+from .conftest import ROLES, World, opened
+
+# Namespaces and names that are no page of the portal's own: the admin's hundreds of generated URLs (checked in
+# test_admin_pages), and Django's language switch.
+EXCLUDED_NAMESPACES = {"admin"}
+EXCLUDED_NAMES = {"set_language"}
+
+LOGIN = "login"  # a 302 to the staff login page, with the page asked for as ?next=
+
+
+def _expect(anonymous, outsider, viewer, staff, company) -> dict:
+    return dict(zip(ROLES, (anonymous, outsider, viewer, staff, company), strict=True))
+
+
+PUBLIC = _expect(200, 200, 200, 200, 200)
+# Staff pages that viewers may read. A company's survey session is no login: it is sent to the login page.
+READ = _expect(LOGIN, 403, 200, 200, LOGIN)
+# Staff pages that change records.
+WRITE = _expect(LOGIN, 403, 403, 200, LOGIN)
+# Company pages: without a survey session there is nothing to show (404), whoever asks.
+COMPANY = _expect(404, 404, 404, 404, 200)
+
+
+@dataclass(frozen=True)
+class Rule:
+    expect: dict
+    kwargs: Callable[[World], dict] = lambda world: {}
+    method: str = "get"
+    data: Callable[[World], dict] = lambda world: {}
+    # The method a staff member is refused with 405; None where both are allowed.
+    wrong_method: str | None = "post"
+    query: str = ""
+    location: dict = field(default_factory=dict)  # role -> URL name a redirect must lead to
+
+
+def _post_only(expect: dict, **kwargs) -> Rule:
+    return Rule(expect, method="post", wrong_method="get", **kwargs)
+
+
+def _pk(attribute: str) -> Callable[[World], dict]:
+    return lambda world: {"pk": getattr(world, attribute).pk}
+
+
+def _slug(world: World) -> dict:
+    return {"slug": world.survey.slug}
+
+
+RULES: dict[str, Rule] = {
+    # Portal-wide
+    "home": Rule(PUBLIC),
+    "healthz": Rule(PUBLIC),
+    "accessibility": Rule(PUBLIC),
+    "login": Rule(PUBLIC, wrong_method=None),
+    # Logging out is a POST (Django 5); it leads every visitor to the front page.
+    "logout": _post_only(_expect(302, 302, 302, 302, 302), location=dict.fromkeys(ROLES, "home")),
+    # Registry
+    "companies:directory": Rule(READ),
+    "companies:detail": Rule(READ, _pk("company")),
+    "companies:buildings": Rule(READ),
+    "companies:building": Rule(READ, lambda world: {"slug": world.building.slug}),
+    "companies:import": Rule(WRITE, wrong_method=None),
+    # Survey: the invitation link opens a session for anyone who holds it, and sends the browser on without the token.
+    "surveys:open": Rule(
+        _expect(302, 302, 302, 302, 302),
+        lambda world: {"token": world.token},
+        location=dict.fromkeys(ROLES, "surveys:start"),
+    ),
+    "surveys:start": Rule(COMPANY),
+    "surveys:page": Rule(COMPANY, lambda world: {"number": 1}, wrong_method=None),
+    "surveys:summary": Rule(COMPANY),
+    # Submitting an empty response: the company is sent to the first page still missing an answer.
+    "surveys:submit": _post_only(
+        _expect(404, 404, 404, 404, 302), location={"company": "surveys:page"}, kwargs=lambda world: {}
+    ),
+    # Not submitted yet: the thanks page sends the company back to the summary.
+    "surveys:thanks": Rule(_expect(404, 404, 404, 404, 302), location={"company": "surveys:summary"}),
+    "surveys:list": Rule(READ),
+    "surveys:dashboard": Rule(READ, _slug),
+    "surveys:results": Rule(READ, _slug),
+    # The export puts company names next to free-text answers: staff only.
+    "surveys:export": Rule(WRITE, lambda world: {"slug": world.survey.slug, "fmt": "csv"}),
+    "surveys:remind": _post_only(
+        {**WRITE, "staff": 302},
+        kwargs=lambda world: {"slug": world.survey.slug, "company_id": world.company.pk},
+        location={"staff": "surveys:dashboard"},
+    ),
+    # Interviews and workshops
+    "workshops:interviews": Rule(READ),
+    "workshops:interview_create": Rule(WRITE, wrong_method=None),
+    "workshops:interview": Rule(READ, _pk("interview")),
+    "workshops:interview_edit": Rule(WRITE, _pk("interview"), wrong_method=None),
+    "workshops:workshops": Rule(READ),
+    "workshops:workshop_create": Rule(WRITE, wrong_method=None),
+    "workshops:workshop": Rule(READ, _pk("workshop")),
+    "workshops:workshop_edit": Rule(WRITE, _pk("workshop"), wrong_method=None),
+    # An upload without a file: refused with the reason (400).
+    "workshops:attachment_upload": _post_only(
+        {**WRITE, "staff": 400}, kwargs=lambda world: {"record": "interview", "pk": world.interview.pk}
+    ),
+    "workshops:attachment": Rule(READ, _pk("attachment")),
+    # Findings, measures, the board, search
+    "workshops:findings": Rule(READ),
+    "workshops:finding_create": Rule(WRITE, wrong_method=None),
+    "workshops:board": Rule(READ),
+    "workshops:finding": Rule(READ, _pk("finding")),
+    "workshops:finding_edit": Rule(WRITE, _pk("finding"), wrong_method=None),
+    "workshops:measures": Rule(READ),
+    "workshops:measure_create": Rule(WRITE, wrong_method=None),
+    "workshops:measure": Rule(READ, _pk("measure")),
+    "workshops:measure_edit": Rule(WRITE, _pk("measure"), wrong_method=None),
+    "workshops:search": Rule(READ, query="q=koodari"),
+    # The plan and its PDF builds
+    "reports:plans": Rule(READ),
+    "reports:plan": Rule(READ, _pk("plan")),
+    "reports:plan_edit": Rule(WRITE, _pk("plan"), wrong_method=None),
+    "reports:markdown_preview": _post_only(WRITE, data=lambda world: {"text": "**Kylä**"}),
+    "reports:report_preview": Rule(READ, _pk("plan")),
+    "reports:builds": Rule(READ),
+    # A build request without a plan or survey chosen: the list again, with the errors (400).
+    "reports:build_create": _post_only({**WRITE, "staff": 400}),
+    # A done build cannot be retried: back to the list with a message.
+    "reports:build_retry": _post_only(
+        {**WRITE, "staff": 302}, kwargs=_pk("build"), location={"staff": "reports:builds"}
+    ),
+    "reports:build_status": Rule(READ, query="id=1"),
+    "reports:build_download": Rule(READ, _pk("build")),
+    # Workforce: viewers may read and export the matching table (it holds no personal data)
+    "workforce:matching": Rule(READ),
+    "workforce:export": Rule(READ, lambda world: {"fmt": "csv"}),
+    "workforce:needs": Rule(READ),
+    "workforce:need_create": Rule(WRITE, wrong_method=None),
+    "workforce:need": Rule(READ, _pk("need")),
+    "workforce:need_edit": Rule(WRITE, _pk("need"), wrong_method=None),
+    "workforce:programmes": Rule(READ),
+    "workforce:programme_create": Rule(WRITE, wrong_method=None),
+    "workforce:programme": Rule(READ, _pk("programme")),
+    "workforce:programme_edit": Rule(WRITE, _pk("programme"), wrong_method=None),
+}
+
+# The pages a company reaches with its survey session: none may name an object in its URL.
+COMPANY_PAGES = ("surveys:open", "surveys:start", "surveys:page", "surveys:summary", "surveys:submit", "surveys:thanks")
+
+
+def url_patterns(patterns=None, namespace: str = "", prefix: str = ""):
+    """(name, route) of every named URL pattern of the project, outside the excluded namespaces and names."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in EXCLUDED_NAMESPACES:
+                continue
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from url_patterns(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            if name not in EXCLUDED_NAMES:
+                yield name, prefix + str(entry.pattern)
+
+
+PATTERNS = dict(url_patterns())
+ALL_NAMES = sorted(set(PATTERNS) | set(RULES))
+
+
+def test_the_walk_finds_the_whole_site():
+    # Guards the walker itself: if it found only a handful, the table below would prove little.
+    assert len(PATTERNS) >= 60
+    assert {"home", "surveys:open", "workshops:attachment", "reports:build_download", "workforce:programme"} <= set(
+        PATTERNS
+    )
+
+
+def _assert_answer(reply, expected, rule: Rule, role: str, url: str) -> None:
+    where = f"{role} {rule.method.upper()} {url}"
+    if expected == LOGIN:
+        assert reply.status_code == 302, f"{where}: {reply.status_code}, expected a redirect to the login page"
+        assert reply["Location"].startswith(reverse("login") + "?next="), f"{where}: to {reply['Location']}"
+        return
+    assert reply.status_code == expected, f"{where}: {reply.status_code}, expected {expected}"
+    if expected == 302 and role in rule.location:
+        target = reverse(rule.location[role], kwargs={"number": 1} if rule.location[role] == "surveys:page" else {})
+        assert reply["Location"] == target, f"{where}: to {reply['Location']}, expected {target}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_every_url_answers_each_visitor_as_its_rule_says(name, world, clients):
+    assert name in PATTERNS, f"the rule for {name!r} names no URL of the site: remove it"
+    assert name in RULES, f"{name!r} ({PATTERNS[name]}) has no access rule: add one to RULES"
+    rule = RULES[name]
+    url = reverse(name, kwargs=rule.kwargs(world)) + (f"?{rule.query}" if rule.query else "")
+    for role in ROLES:
+        reply = getattr(clients[role], rule.method)(url, rule.data(world))
+        _assert_answer(reply, rule.expect[role], rule, role, url)
+    if rule.wrong_method:
+        reply = getattr(clients["staff"], rule.wrong_method)(url)
+        assert reply.status_code == 405, f"staff {rule.wrong_method.upper()} {url}: {reply.status_code}"
+
+
+# Company A and company B ------------------------------------------------------------------------------------------
+
+
+def test_no_company_page_names_an_object_in_its_url():
+    """A company's pages find its response in the session: there is no id in their URLs to change."""
+    for name in COMPANY_PAGES:
+        route = PATTERNS[name]
+        # The only parameters: the link's token (which is the credential itself) and the page's position.
+        params = {part.split(">")[0] for part in route.split("<")[1:]}
+        assert params <= {"str:token", "int:number"}, f"{name}: {route}"
+        assert not any(word in route for word in ("pk", "_id", "slug")), f"{name}: {route}"
+
+
+def _rows_of(survey_response: Response):
+    return sorted(Answer.objects.filter(response=survey_response).values_list("question__code", "value", "other_text"))
+
+
+@pytest.mark.django_db
+def test_company_a_cannot_read_or_write_company_b_answers(world, clients):
+    company_a = clients["company"]
+    # B answers its first page through its own link.
+    company_b = opened(world.other_token)
+    version = company_b.get(reverse("surveys:page", args=[1])).context["form"]["version"].value()
+    b_page_1 = {**PAGE_1, "contact_name": "Bertta Berg", "description": "B:n salainen vastaus"}
+    assert company_b.post(reverse("surveys:page", args=[1]), {**b_page_1, "version": version}).status_code == 302
+    before = _rows_of(world.other_response)
+    assert before
+
+    # A reads every company page: never B's words.
+    for name, kwargs in (("surveys:start", {}), ("surveys:page", {"number": 1}), ("surveys:summary", {})):
+        content = company_a.get(reverse(name, kwargs=kwargs)).content.decode()
+        assert "B:n salainen vastaus" not in content and "Bertta Berg" not in content
+
+    # A posts to every page, with B's ids and version smuggled in every way a form or a query could carry them.
+    smuggled = {
+        "response": world.other_response.pk,
+        "response_id": world.other_response.pk,
+        "company": world.other_company.pk,
+    }
+    for number in (1, 2, 3):
+        url = reverse("surveys:page", args=[number]) + f"?response={world.other_response.pk}"
+        version = company_a.get(url).context["form"]["version"].value()
+        data = {**PAGE_1, **PAGE_2, "contact_name": "A overwrote this", "version": version, **smuggled}
+        company_a.post(url, {**data, "action": "next"})
+    company_a.post(reverse("surveys:submit") + f"?response={world.other_response.pk}", smuggled)
+
+    assert _rows_of(world.other_response) == before
+    world.other_response.refresh_from_db()
+    assert not world.other_response.is_submitted
+    # A's own answers went to A's response.
+    assert Answer.objects.filter(
+        response=world.response, question__code="contact_name", value="A overwrote this"
+    ).exists()
