@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format messages clean-var chromium system-pdf
+.PHONY: run test bench lint format messages clean-var chromium system-pdf
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: $(VENV)/.installed-dev system-pdf chromium
 		$(PY) manage.py check && \
 		$(PY) manage.py makemigrations --check --dry-run && \
 		$(PY) -m pytest $(PYTEST_ARGS)'
+
+## bench: the benchmark of bench/README.md on gunicorn, PostgreSQL, Redis and Celery (about 15 minutes)
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-dev system-pdf
+	$(PY) -m teknokyla.devservices --var var/bench exec -- $(PY) -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

@@ -146,7 +146,7 @@ def ensure_staff() -> str:
     user.is_staff = True
     user.set_password(password)
     user.save()
-    user.groups.add(Group.objects.get(name=STAFF_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
     return password
 
 
@@ -215,16 +215,14 @@ def _business_id(index: int) -> str:
 
 
 def _copy(table: str, columns: list[str], rows) -> None:
-    """COPY rows into a table: the fastest way PostgreSQL takes many rows."""
+    """COPY rows (no NULLs) into a table: the fastest way PostgreSQL takes many rows."""
     from django.db import connection
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+    # Every field quoted: an empty string stays '' instead of reading as NULL.
+    csv.writer(buffer, quoting=csv.QUOTE_ALL).writerows(rows)
     buffer.seek(0)
     with connection.cursor() as cursor:
-        # NULL is the empty unquoted field; an empty string is written quoted, which stays ''.
         cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
 
 
@@ -282,7 +280,10 @@ def _survey(size: RegionSize, now):
 
     def texts(field, triple, suffix=""):
         triple = triple or ("", "", "")
-        values = {f"{field}_{lang}": text + (suffix if text else "") for lang, text in zip(demo.LANGUAGES, triple)}
+        values = {
+            f"{field}_{lang}": text + (suffix if text else "")
+            for lang, text in zip(demo.LANGUAGES, triple, strict=True)
+        }
         return {field: values[f"{field}_fi"], **values}
 
     survey = Survey.objects.create(
@@ -380,7 +381,7 @@ def _answer_value(rng: random.Random, question, choices: list[str], skill_areas:
 
 def _responses(rng: random.Random, size: RegionSize, survey, companies, now) -> list[str]:
     """Invitations and responses of every company; answers of the submitted ones and the drafts; client tokens."""
-    from surveys.models import Invitation, PageState, Response, hash_token
+    from surveys.models import Invitation, Response, hash_token
     from surveys.services import survey_questions
     from workforce.models import SkillArea
 
@@ -460,6 +461,8 @@ def _plan_work(rng: random.Random, size: RegionSize, companies, now) -> None:
 
     staff = get_user_model().objects.get(username=STAFF_USERNAME)
     themes = list(Theme.objects.filter(active=True))
+    if len(themes) < 2:  # a migration seeds the themes; a flushed test database has none
+        themes += Theme.objects.bulk_create(Theme(name=f"Teema {n}", slug=f"bench-teema-{n}", order=n) for n in (1, 2))
     plan = DevelopmentPlan.objects.order_by("-period_start", "-pk").first()
     if plan is None:
         plan = DevelopmentPlan.objects.create(

@@ -71,7 +71,7 @@ class Session:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         body = b""
         if form is not None:
-            body = urlencode(form).encode()
+            body = urlencode([tuple(pair) for pair in form]).encode()
             lines += [
                 f"Origin: http://{self.host}:{self.port}",
                 "Content-Type: application/x-www-form-urlencoded",
@@ -174,6 +174,8 @@ class SaverClient(RespondentClient):
         reply = await self.session.request("POST", f"/survey/page/{number}/", form + self.plan["post"][str(number)])
         if reply.status == 302:
             self.versions[number] += 1
+            # "Your answers were saved." would show on the page the browser goes to next; this client does not go.
+            self.session.cookies.pop("messages", None)
             return True
         # A colleague saved first (the same company's link on another client): carry on from their version.
         self.versions[number] = _version(reply.body) or self.versions[number]
@@ -242,9 +244,13 @@ async def run_step(
     warmup: float = 1.0,
     path: str = "",
     max_requests: int | None = None,
+    warmup_requests: int = 0,
     seed: int = 8,
 ) -> StepResult:
-    """Set up `clients` virtual clients, run them for warmup + seconds (or to max_requests), and measure."""
+    """Set up `clients` virtual clients, run them for warmup + seconds (or to max_requests), and measure.
+
+    The first `warmup_requests` of each client are not measured either (a slow page may take longer than warmup).
+    """
     if scenario not in CLIENTS:
         raise ValueError(f"unknown scenario {scenario!r}")
     host, port = check_loopback(target)
@@ -275,12 +281,14 @@ async def run_step(
         return usage.ru_utime + usage.ru_stime
 
     async def drive(client: Client) -> None:
+        done = 0
         while time.perf_counter() < stop_at:
             if max_requests is not None and len(latencies) >= max_requests:
                 return
             ok, elapsed = await _timed(client)
             finished = time.perf_counter()
-            if measure_from <= finished < stop_at:
+            done += 1
+            if done > warmup_requests and measure_from <= finished < stop_at:
                 if not cpu_at_start:
                     cpu_at_start.append(cpu())
                 latencies.append(elapsed)
@@ -323,6 +331,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--path", default="", help="the page a staff client reads")
     parser.add_argument("--max-requests", type=int, default=None)
+    parser.add_argument("--warmup-requests", type=int, default=0)
     args = parser.parse_args(argv)
     plan = json.loads(args.plan.read_text())
     result = asyncio.run(
@@ -335,6 +344,7 @@ def main(argv=None) -> int:
             warmup=args.warmup,
             path=args.path,
             max_requests=args.max_requests,
+            warmup_requests=args.warmup_requests,
         )
     )
     print(json.dumps(asdict(result)), flush=True)

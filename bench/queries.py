@@ -1,6 +1,7 @@
-"""The query count of every measured page, in-process with Django's test client and CaptureQueriesContext.
+"""The query count and Django's own CPU time of every measured page, in-process with Django's test client.
 
-Each page is requested once to warm caches (content types, the session), then counted on the second request.
+Each page is requested once to warm caches (content types, the session), then counted on the second request with
+CaptureQueriesContext. The CPU time is this process's (Python: middleware, views, ORM, templates), not PostgreSQL's.
 
     python -m bench.queries --plan PLAN.json      # with DJANGO_SETTINGS_MODULE=bench.settings
 """
@@ -22,6 +23,21 @@ PAGES = (
 )
 # Informational: the first save of a page writes each answer (and its history row), so it follows the page's length.
 FIRST_SAVE = "save POST, first save of the page"
+
+
+CPU_RUNS = 10
+CPU_BUDGET = 10.0  # seconds of CPU per page at most
+
+
+def _cpu_ms(call, most: int = CPU_RUNS) -> float:
+    """Mean CPU milliseconds of this process per call."""
+    import time
+
+    runs, start = 0, time.process_time()
+    while runs < most and time.process_time() - start < CPU_BUDGET:
+        call()
+        runs += 1
+    return round((time.process_time() - start) / runs * 1000, 1)
 
 
 def _count(call) -> tuple[int, object]:
@@ -48,33 +64,40 @@ def _forget_page(token: str) -> None:
     Answer.objects.filter(response_id=invitation.response_id, question__section=first).delete()
 
 
-def count_queries(plan: dict) -> dict[str, int]:
-    """{page: queries} for the plan's survey page 1, its save, and the staff pages."""
+def count_queries(plan: dict, cpu_runs: int = CPU_RUNS) -> dict[str, dict]:
+    """{"queries": {page: count}, "cpu_ms": {page: ms}} for the floor, survey page 1, its save, the staff pages."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     from .load import FLOOR_PATH
 
-    counts = {}
+    counts, cpu = {}, {}
     anonymous = Client()
     _checked(anonymous.get(FLOOR_PATH), 200, "the floor")
     counts["floor"], _reply = _count(lambda: _checked(anonymous.get(FLOOR_PATH), 200, "the floor"))
+    cpu["floor"] = _cpu_ms(lambda: anonymous.get(FLOOR_PATH), cpu_runs)
 
     company = Client()
     _checked(company.get(f"/s/{plan['tokens'][0]}/"), 302, "the invitation link")
     page = "/survey/page/1/"
     _checked(company.get(page), 200, "survey page 1")
     counts["survey page GET"], reply = _count(lambda: _checked(company.get(page), 200, "survey page 1"))
+    cpu["survey page GET"] = _cpu_ms(lambda: company.get(page), cpu_runs)
     fields = plan["post"]["1"]
+    versions = [reply_version(reply)]
 
     def save(data):
-        version = reply_version(company.get(page))
-        form = [("version", str(version)), ("action", "save"), *map(tuple, data)]
-        return _checked(company.post(page, _encode(form), content_type=FORM), 302, "the page save")
+        company.cookies.pop("messages", None)  # shown by the page a browser is sent to next
+        form = [("version", str(versions[0])), ("action", "save"), *map(tuple, data)]
+        reply = _checked(company.post(page, _encode(form), content_type=FORM), 302, "the page save")
+        versions[0] += 1
+        return reply
 
     save(fields)  # the answers as the load posts them
     counts["survey save POST"], _reply = _count(lambda: save(fields))
+    cpu["survey save POST"] = _cpu_ms(lambda: save(fields), cpu_runs)
     _forget_page(plan["tokens"][0])
+    versions[0] = reply_version(company.get(page))
     counts[FIRST_SAVE], _reply = _count(lambda: save(fields))
 
     staff = Client()
@@ -82,7 +105,8 @@ def count_queries(plan: dict) -> dict[str, int]:
     for name, path in plan["staff_pages"].items():
         _checked(staff.get(path), 200, name)
         counts[name], _reply = _count(lambda path=path, name=name: _checked(staff.get(path), 200, name))
-    return counts
+        cpu[name] = _cpu_ms(lambda path=path: staff.get(path), cpu_runs)
+    return {"queries": counts, "cpu_ms": cpu}
 
 
 FORM = "application/x-www-form-urlencoded"

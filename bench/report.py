@@ -1,7 +1,7 @@
 """The development plan's PDF, timed in a process of its own so that its peak memory (ru_maxrss) is the render's.
 
-    python -m bench.report --survey SLUG                 # render in this process: seconds, peak RSS, pages
-    python -m bench.report --survey SLUG --via-worker    # queue a build and wait for the Celery worker
+python -m bench.report --survey SLUG                 # render in this process: seconds, peak RSS, pages
+python -m bench.report --survey SLUG --via-worker    # queue a build and wait for the Celery worker
 """
 
 import argparse

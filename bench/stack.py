@@ -121,15 +121,21 @@ def database_url(base_url: str, name: str) -> str:
 
 
 def _maintenance(base_url: str):
+    """An autocommit connection to the server's `postgres` database (TCP, or a Unix socket directory)."""
     import psycopg2
 
     parts = urlsplit(base_url)
+    address = parts.netloc.rpartition("@")[2]
+    if unquote(address).startswith("/"):
+        host, port = unquote(address), None  # a socket directory, percent-encoded in the URL
+    else:
+        host, port = parts.hostname, parts.port
     connection = psycopg2.connect(
         dbname="postgres",
         user=unquote(parts.username or "") or None,
         password=unquote(parts.password or "") or None,
-        host=unquote(parts.hostname or "") if "%2F" not in (parts.netloc or "") else unquote(parts.netloc.split("@")[-1]),
-        port=parts.port,
+        host=host,
+        port=port,
     )
     connection.autocommit = True
     return connection

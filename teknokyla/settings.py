@@ -256,8 +256,8 @@ LOGGING = {
             "filters": ["redact_tokens"],
         },
         "django.db.backends": {"level": "WARNING"},
-        # django-axes announces itself on every start; its lockout warnings still come through.
-        "axes.apps": {"level": "WARNING"},
+        # django-axes narrates every start and login at INFO; failed logins and lockouts are its warnings.
+        "axes": {"level": "WARNING"},
         # WeasyPrint narrates every step at INFO; only its warnings matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

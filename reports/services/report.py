@@ -99,6 +99,7 @@ def report_data(*, plan: DevelopmentPlan, survey: Survey | None, language: str) 
             "registry": _registry(today),
             "survey": _survey(survey) if survey is not None else None,
             "heard": _heard(findings),
+            "workforce": _workforce(),
             "goals": goals,
             "other_measures": other_measures,
             "measures": measures,
@@ -363,6 +364,53 @@ def _heard(findings: list[dict]) -> dict:
     }
 
 
+def _workforce() -> dict:
+    """Labour demand and supply per skill area, all time windows together, without names; three queries."""
+    from workforce.matching import matching_table
+
+    table = matching_table()
+    areas: dict[int, dict] = {}
+    for row in table.rows:
+        area = areas.setdefault(
+            row.skill_area.pk,
+            {"label": row.skill_area.name, "needed": 0, "graduates": row.graduates, "organisations": set()},
+        )
+        area["needed"] += row.needed
+        area["organisations"].update(company.company_id for company in row.companies)
+    rows = [
+        {
+            "label": area["label"],
+            "needed": area["needed"],
+            "graduates": area["graduates"],
+            "gap": area["needed"] - area["graduates"],
+            "organisations": len(area["organisations"]),
+        }
+        for area in areas.values()
+    ]
+    rows.sort(key=lambda row: (-row["gap"], row["label"]))
+    no_demand = sorted(
+        ({"label": row.skill_area.name, "graduates": row.graduates} for row in table.no_demand),
+        key=lambda row: row["label"],
+    )
+    return {"rows": rows, "no_demand": no_demand}
+
+
+def _workforce_chart(workforce: dict) -> dict | None:
+    shortages = [row for row in workforce["rows"] if row["gap"] > 0]
+    if not shortages:
+        return None
+    return _chart(
+        charts.horizontal_bars(
+            [row["label"] for row in shortages],
+            [row["gap"] for row in shortages],
+            axis_label=_("People needed beyond the graduates of a year"),
+        ),
+        _alt(
+            _("Skill areas where the village's companies will lack people"), [(r["label"], r["gap"]) for r in shortages]
+        ),
+    )
+
+
 def _quarter(value: str) -> int | None:
     """A quarter "2026-Q3" as a running number (year × 4 + quarter − 1); None when it is not one."""
     match = QUARTER.match(value or "")
@@ -606,6 +654,7 @@ def _context(data: dict, *, for_pdf: bool) -> dict:
     chart = {
         **_registry_charts(data["registry"]),
         "timeline": _timeline_chart(data["timeline"]),
+        "workforce_gaps": _workforce_chart(data["workforce"]),
     }
     if survey is not None:
         chart["rate_by_building"] = _rate_chart(survey["by_building"], _("Response rate by building"))

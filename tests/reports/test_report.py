@@ -73,6 +73,13 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return [squash(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def assert_links_resolve(html: str) -> None:
+    """Every link of the contents leads to a heading of the report."""
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    targets = re.findall(r'href="#([^"]+)"', html)
+    assert targets and set(targets) <= ids
+
+
 def structure(reader: PdfReader) -> list[dict]:
     """Every element of the PDF's structure tree (its tags)."""
     elements, pending = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
@@ -152,6 +159,7 @@ def submitted_survey(companies, questions_answers):
 
 def test_the_demo_report_has_contents_with_page_numbers_every_chapter_charts_and_known_figures(demo):
     plan, survey = demo
+    assert_links_resolve(report_render_html(plan=plan, survey=survey, language="fi"))
     started = time.process_time()
     rendered = report_render_pdf(plan=plan, survey=survey, language="fi")
     # A few seconds of work on demo-size data; the bound is loose so a busy machine does not fail it.
@@ -268,6 +276,7 @@ def test_a_survey_without_answers_and_an_empty_workshop_record_still_build(priva
     text = "".join(pdf_pages(rendered.pdf))
 
     assert rendered.page_count > 5
+    assert_links_resolve(report_render_html(plan=plan, survey=survey, language="en"))
     for message in [
         "The survey has no answers yet.",
         "No organisations have been invited to the survey yet.",
@@ -366,6 +375,8 @@ def test_the_html_preview_is_one_document_in_the_language_with_accessible_charts
     # Each chart's ids are its own, so several charts live in one document.
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+
+    assert_links_resolve(html)
 
     pdf_source = report_render_html(plan=plan, survey=None, language="sv", for_pdf=True)
     assert '<link rel="stylesheet" href="css/report.css">' in pdf_source
@@ -466,7 +477,8 @@ def village(size: int) -> tuple[DevelopmentPlan, object]:
 # 17 interviews with their counts        18 their themes
 # 19 workshops with their counts         20 their themes               21 all themes
 # 22 organisations interviewed           23 people interviewed
-QUERIES = 23
+# 24 workforce needs summed per area     25 skill areas                26 programmes with their areas
+QUERIES = 26
 
 
 @pytest.mark.parametrize("size", [50, 500])
@@ -488,3 +500,33 @@ def test_report_data_reads_the_same_number_of_queries_at_any_size(size, django_a
     assert data["heard"]["workshop_attendees"] == attended
     swot = sum(len(findings) for findings in data["heard"]["swot"].values())
     assert swot == Finding.objects.filter(kind__in=Finding.SWOT).count() > 0
+
+
+def test_report_shows_demand_and_supply_of_labour_without_names():
+    from workforce.models import EducationProgramme, SkillArea, WorkforceNeed
+
+    plan = make_plan()
+    automation = SkillArea.objects.create(name="Automaatio", slug="automaatio-test")
+    welding = SkillArea.objects.create(name="Hitsaus", slug="hitsaus-test")
+    firm = CompanyFactory(name="Salainen Konepaja Oy")
+    WorkforceNeed.objects.create(company=firm, skill_area=automation, count=7, window="0-6")
+    WorkforceNeed.objects.create(company=firm, skill_area=automation, count=3, window="12-36")
+    school = CompanyFactory(name="Oppilaitos", kind="education", business_id="")
+    programme = EducationProgramme.objects.create(
+        institution=school, name="Sähkö ja automaatio", level="vocational", yearly_graduates=4
+    )
+    programme.skill_areas.set([automation])
+    welders = EducationProgramme.objects.create(
+        institution=school, name="Hitsaajat", level="vocational", yearly_graduates=6
+    )
+    welders.skill_areas.set([welding])
+
+    data = report_data(plan=plan, survey=None, language="fi")
+
+    assert data["workforce"]["rows"] == [
+        {"label": "Automaatio", "needed": 10, "graduates": 4, "gap": 6, "organisations": 1}
+    ]
+    assert data["workforce"]["no_demand"] == [{"label": "Hitsaus", "graduates": 6}]
+    html = report_render_html(plan=plan, survey=None, language="fi")
+    assert 'id="workforce"' in html and "Automaatio" in html
+    assert "Salainen Konepaja Oy" not in html

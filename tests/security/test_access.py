@@ -44,7 +44,7 @@ class Rule:
     # The method a staff member is refused with 405; None where both are allowed.
     wrong_method: str | None = "post"
     query: str = ""
-    location: dict = field(default_factory=dict)  # role -> URL name a redirect must lead to
+    location: dict = field(default_factory=dict)  # role -> the URL (of the world) a redirect must lead to
 
 
 def _post_only(expect: dict, **kwargs) -> Rule:
@@ -59,6 +59,10 @@ def _slug(world: World) -> dict:
     return {"slug": world.survey.slug}
 
 
+def _to(name: str, kwargs: Callable[[World], dict] = lambda world: {}) -> Callable[[World], str]:
+    return lambda world: reverse(name, kwargs=kwargs(world))
+
+
 RULES: dict[str, Rule] = {
     # Portal-wide
     "home": Rule(PUBLIC),
@@ -66,7 +70,7 @@ RULES: dict[str, Rule] = {
     "accessibility": Rule(PUBLIC),
     "login": Rule(PUBLIC, wrong_method=None),
     # Logging out is a POST (Django 5); it leads every visitor to the front page.
-    "logout": _post_only(_expect(302, 302, 302, 302, 302), location=dict.fromkeys(ROLES, "home")),
+    "logout": _post_only(_expect(302, 302, 302, 302, 302), location=dict.fromkeys(ROLES, _to("home"))),
     # Registry
     "companies:directory": Rule(READ),
     "companies:detail": Rule(READ, _pk("company")),
@@ -77,17 +81,19 @@ RULES: dict[str, Rule] = {
     "surveys:open": Rule(
         _expect(302, 302, 302, 302, 302),
         lambda world: {"token": world.token},
-        location=dict.fromkeys(ROLES, "surveys:start"),
+        location=dict.fromkeys(ROLES, _to("surveys:start")),
     ),
     "surveys:start": Rule(COMPANY),
     "surveys:page": Rule(COMPANY, lambda world: {"number": 1}, wrong_method=None),
     "surveys:summary": Rule(COMPANY),
     # Submitting an empty response: the company is sent to the first page still missing an answer.
     "surveys:submit": _post_only(
-        _expect(404, 404, 404, 404, 302), location={"company": "surveys:page"}, kwargs=lambda world: {}
+        _expect(404, 404, 404, 404, 302),
+        location={"company": _to("surveys:page", lambda world: {"number": 1})},
+        kwargs=lambda world: {},
     ),
     # Not submitted yet: the thanks page sends the company back to the summary.
-    "surveys:thanks": Rule(_expect(404, 404, 404, 404, 302), location={"company": "surveys:summary"}),
+    "surveys:thanks": Rule(_expect(404, 404, 404, 404, 302), location={"company": _to("surveys:summary")}),
     "surveys:list": Rule(READ),
     "surveys:dashboard": Rule(READ, _slug),
     "surveys:results": Rule(READ, _slug),
@@ -96,7 +102,7 @@ RULES: dict[str, Rule] = {
     "surveys:remind": _post_only(
         {**WRITE, "staff": 302},
         kwargs=lambda world: {"slug": world.survey.slug, "company_id": world.company.pk},
-        location={"staff": "surveys:dashboard"},
+        location={"staff": _to("surveys:dashboard", _slug)},
     ),
     # Interviews and workshops
     "workshops:interviews": Rule(READ),
@@ -134,7 +140,7 @@ RULES: dict[str, Rule] = {
     "reports:build_create": _post_only({**WRITE, "staff": 400}),
     # A done build cannot be retried: back to the list with a message.
     "reports:build_retry": _post_only(
-        {**WRITE, "staff": 302}, kwargs=_pk("build"), location={"staff": "reports:builds"}
+        {**WRITE, "staff": 302}, kwargs=_pk("build"), location={"staff": _to("reports:builds")}
     ),
     "reports:build_status": Rule(READ, query="id=1"),
     "reports:build_download": Rule(READ, _pk("build")),
@@ -181,7 +187,7 @@ def test_the_walk_finds_the_whole_site():
     )
 
 
-def _assert_answer(reply, expected, rule: Rule, role: str, url: str) -> None:
+def _assert_answer(reply, expected, rule: Rule, role: str, url: str, world: World) -> None:
     where = f"{role} {rule.method.upper()} {url}"
     if expected == LOGIN:
         assert reply.status_code == 302, f"{where}: {reply.status_code}, expected a redirect to the login page"
@@ -189,7 +195,7 @@ def _assert_answer(reply, expected, rule: Rule, role: str, url: str) -> None:
         return
     assert reply.status_code == expected, f"{where}: {reply.status_code}, expected {expected}"
     if expected == 302 and role in rule.location:
-        target = reverse(rule.location[role], kwargs={"number": 1} if rule.location[role] == "surveys:page" else {})
+        target = rule.location[role](world)
         assert reply["Location"] == target, f"{where}: to {reply['Location']}, expected {target}"
 
 
@@ -202,7 +208,7 @@ def test_every_url_answers_each_visitor_as_its_rule_says(name, world, clients):
     url = reverse(name, kwargs=rule.kwargs(world)) + (f"?{rule.query}" if rule.query else "")
     for role in ROLES:
         reply = getattr(clients[role], rule.method)(url, rule.data(world))
-        _assert_answer(reply, rule.expect[role], rule, role, url)
+        _assert_answer(reply, rule.expect[role], rule, role, url, world)
     if rule.wrong_method:
         reply = getattr(clients["staff"], rule.wrong_method)(url)
         assert reply.status_code == 405, f"staff {rule.wrong_method.upper()} {url}: {reply.status_code}"

@@ -1,0 +1,191 @@
+"""WCAG 2.1 AA in a real browser: axe-core finds nothing on the company journey and the main staff pages.
+
+Company pages are checked at a laptop's width and a phone's (companies answer on both), staff pages at a
+laptop's; every violation of every page is printed at the end.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.models import Company
+from surveys.invitations import invitation_create
+from surveys.models import Response
+from workshops.models import Finding, Interview, Measure, Workshop
+from workforce.models import WorkforceNeed
+
+from ..factories import CompanyFactory, SurveyFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 375, "height": 740}
+# Resize observers of the page's scripts run before the second frame after a resize.
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def _audit(page, axe_audit, label: str) -> None:
+    """Check the page as it is, then again as a phone would lay it out."""
+    laptop = page.viewport_size
+    axe_audit.check(page, label)
+    page.set_viewport_size(PHONE)
+    page.evaluate(NEXT_FRAMES)
+    axe_audit.check(page, label)
+    page.set_viewport_size(laptop)
+    page.evaluate(NEXT_FRAMES)
+
+
+def _next(page):
+    with page.expect_navigation():
+        page.locator("button[name=action][value=next]").click()
+
+
+# The required questions of the demo survey, page by page, and how the test answers them.
+REQUIRED = {
+    1: lambda page: (
+        page.locator("input[name=org_employees]").first.check(),
+        page.locator("input[name=premises_plan][value=grow]").check(),
+    ),
+    2: lambda page: page.locator("input[name=growth_turnover_outlook][value='3']").check(),
+    3: lambda page: page.locator("input[name=services_satisfaction][value='4']").check(),
+    4: lambda page: page.locator("input[name=circular_side_streams][value=yes]").check(),
+    5: lambda page: page.locator("input[name=work_recruitment_need]").fill("2"),
+}
+
+
+def test_company_journey_has_no_axe_violations(live_server, browser, demo_data, axe_audit):
+    survey = demo_data.survey
+    company = Company.objects.filter(name__endswith="(demo)", survey_responses__isnull=True).order_by("name").first()
+    _invitation, token = invitation_create(survey=survey, company=company, contacts=company.contacts.all())
+    context = browser.new_context(locale="fi-FI")
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}/s/not-a-real-invitation-token/")
+    assert page.locator("h1").is_visible()
+    _audit(page, axe_audit, "link not found")
+    page.goto(f"{live_server.url}{reverse('surveys:start')}")
+    _audit(page, axe_audit, "no survey session")
+    page.goto(f"{live_server.url}/no-such-page/")
+    _audit(page, axe_audit, "page not found")
+
+    page.goto(f"{live_server.url}/s/{token}/")
+    assert company.name in page.content()
+    _audit(page, axe_audit, "start")
+    sections = survey.sections.count()
+    for number in range(1, sections + 1):
+        page.goto(f"{live_server.url}{reverse('surveys:page', args=[number])}")
+        _audit(page, axe_audit, f"page {number}")
+        _next(page)  # nothing answered: every page has a required question
+        assert page.locator("#error-summary[role=alert]").is_visible()
+        _audit(page, axe_audit, f"page {number} with errors")
+        REQUIRED[number](page)
+        _next(page)
+    assert page.url.endswith(reverse("surveys:summary"))
+    _audit(page, axe_audit, "summary")
+    with page.expect_navigation(url=f"**{reverse('surveys:thanks')}"):
+        page.locator(f"form[action$='{reverse('surveys:submit')}'] button[type=submit]").click()
+    _audit(page, axe_audit, "thanks")
+    assert Response.objects.get(survey=survey, company=company).submitted_at is not None
+
+    survey.closes_at = timezone.now() - datetime.timedelta(seconds=1)
+    survey.save(update_fields=["closes_at"])
+    page.goto(f"{live_server.url}/s/{token}/")
+    assert page.locator("main input[type=radio]").count() == 0
+    _audit(page, axe_audit, "closed, read-only")
+    context.close()
+
+    axe_audit.assert_clean()
+
+
+def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, demo_data, axe_audit):
+    survey, plan = demo_data.survey, demo_data.plan
+    page.goto(f"{live_server.url}/accounts/login/")
+    axe_audit.check(page, "login")
+    page.get_by_label("Käyttäjätunnus").fill(staff.username)
+    page.get_by_label("Salasana").fill("not the password")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("main .alert-danger, main .invalid-feedback").count() > 0
+    axe_audit.check(page, "login with an error")
+    login(staff.username)
+
+    company = Company.objects.filter(survey_responses__survey=survey).order_by("name").first()
+    urls = {
+        "front page": reverse("home"),
+        "directory": reverse("companies:directory"),
+        "company": reverse("companies:detail", args=[company.pk]),
+        "buildings": reverse("companies:buildings"),
+        "building": reverse("companies:building", args=["kosmos"]),
+        "import": reverse("companies:import"),
+        "survey list": reverse("surveys:list"),
+        "survey dashboard": reverse("surveys:dashboard", args=[survey.slug]),
+        "survey results": reverse("surveys:results", args=[survey.slug]),
+        "interviews": reverse("workshops:interviews"),
+        "interview": reverse("workshops:interview", args=[Interview.objects.order_by("pk").first().pk]),
+        "workshops": reverse("workshops:workshops"),
+        "workshop": reverse("workshops:workshop", args=[Workshop.objects.order_by("pk").first().pk]),
+        "findings board": reverse("workshops:board"),
+        "findings": reverse("workshops:findings"),
+        "finding": reverse("workshops:finding", args=[Finding.objects.order_by("pk").first().pk]),
+        "measures": reverse("workshops:measures"),
+        "measure": reverse("workshops:measure", args=[Measure.objects.order_by("pk").first().pk]),
+        "search with results": reverse("workshops:search") + "?q=kiertotalous",
+        "workforce matching": reverse("workforce:matching"),
+        "workforce need": reverse("workforce:need", args=[WorkforceNeed.objects.order_by("pk").first().pk]),
+        "plans": reverse("reports:plans"),
+        "plan": reverse("reports:plan", args=[plan.pk]),
+        "plan edit": reverse("reports:plan_edit", args=[plan.pk]),
+        "report builds": reverse("reports:builds"),
+        "accessibility statement": reverse("accessibility"),
+    }
+    for label, url in urls.items():
+        reply = page.goto(f"{live_server.url}{url}")
+        assert reply.status == 200, f"{label}: {url} answered {reply.status}"
+        if label == "search with results":
+            assert page.locator("main .search-hit").count() > 0
+        axe_audit.check(page, label)
+
+    # A staff form sent empty shows its errors.
+    page.goto(f"{live_server.url}{reverse('workshops:workshop_create')}")
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator("main [role=alert]").count() > 0
+    axe_audit.check(page, "new workshop with errors")
+
+    axe_audit.assert_clean()
+
+
+@pytest.fixture
+def open_survey():
+    survey = SurveyFactory(
+        opens_at=timezone.now() - datetime.timedelta(days=1), closes_at=timezone.now() + datetime.timedelta(days=30)
+    )
+    company = CompanyFactory()
+    _invitation, token = invitation_create(survey=survey, company=company, contacts=[])
+    return token
+
+
+def test_every_footer_links_the_accessibility_statement(live_server, page, login, staff, open_survey):
+    statement = reverse("accessibility")
+    pages = [
+        reverse("home"),
+        reverse("login"),
+        reverse("surveys:open", args=["not-a-real-invitation-token"]),
+        "/no-such-page/",
+        reverse("surveys:open", args=[open_survey]),  # the survey's start page
+        reverse("surveys:page", args=[1]),
+    ]
+    for url in pages:
+        page.goto(f"{live_server.url}{url}")
+        assert page.locator(f"footer a[href='{statement}']").count() == 1, f"no statement link in the footer of {url}"
+    login(staff.username)
+    for url in (reverse("companies:directory"), reverse("reports:builds"), reverse("workshops:board")):
+        page.goto(f"{live_server.url}{url}")
+        assert page.locator(f"footer a[href='{statement}']").count() == 1, f"no statement link in the footer of {url}"
+
+    page.locator("footer").get_by_role("link", name="Saavutettavuusseloste").click()
+    page.wait_for_url(f"**{statement}")
+    assert page.get_by_role("heading", level=1, name="Saavutettavuusseloste").is_visible()
+    assert page.locator("main a[href^='mailto:']").count() >= 1  # the feedback channel the law asks for
+    assert "306/2019" in page.locator("main").inner_text()

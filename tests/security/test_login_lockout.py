@@ -1,0 +1,121 @@
+"""Staff login lockout (django-axes): five wrong passwords lock one username at one address for 15 minutes."""
+
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from teknokyla.core.groups import STAFF_GROUP
+
+from ..factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"  # the factories' password
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    # The assertions read the English source strings, which the fi catalogue may translate any day.
+    settings.LANGUAGE_CODE = "en"
+
+
+def browser(address: str = "203.0.113.10") -> Client:
+    return Client(REMOTE_ADDR=address)
+
+
+def log_in(client: Client, username: str, password: str, url: str | None = None):
+    return client.post(url or reverse("login"), {"username": username, "password": password})
+
+
+def is_logged_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def fail(client: Client, username: str, times: int, url: str | None = None) -> list[int]:
+    """Wrong passwords, `times` times; the status of each answer."""
+    statuses = [log_in(client, username, "wrong password", url).status_code for _ in range(times)]
+    assert not is_logged_in(client)
+    return statuses
+
+
+def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_even_with_the_right_password(staff):
+    client = browser()
+    # The form again with its error, four times; the fifth failure already answers with the lockout.
+    assert fail(client, staff.username, settings.AXES_FAILURE_LIMIT) == [200, 200, 200, 200, 429]
+    reply = log_in(client, staff.username, PASSWORD)
+    assert reply.status_code == 429
+    assert not is_logged_in(client)
+    content = reply.content.decode()
+    assert "Login locked" in content
+    assert "locked for 15 minutes" in content
+    assert "5 times in a row" in content
+    assert PASSWORD not in content
+
+
+def test_four_wrong_passwords_do_not_lock_and_a_right_one_clears_the_count(staff):
+    client = browser()
+    assert fail(client, staff.username, settings.AXES_FAILURE_LIMIT - 1) == [200] * 4
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
+    assert is_logged_in(client)
+    # The success wiped the failures: four more wrong ones still leave the door open.
+    client = browser()
+    fail(client, staff.username, settings.AXES_FAILURE_LIMIT - 1)
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
+
+
+def test_another_user_and_another_address_are_not_affected(staff, viewer):
+    fail(browser(), staff.username, settings.AXES_FAILURE_LIMIT)
+    # Another user from the same address
+    colleague = browser()
+    assert log_in(colleague, viewer.username, PASSWORD).status_code == 302
+    assert is_logged_in(colleague)
+    # The same user from another address: the lock is on the pair of username and address
+    elsewhere = browser("198.51.100.20")
+    assert log_in(elsewhere, staff.username, PASSWORD).status_code == 302
+    assert is_logged_in(elsewhere)
+    # ... while the locked pair stays locked
+    assert log_in(browser(), staff.username, PASSWORD).status_code == 429
+
+
+def test_the_admin_login_counts_and_is_locked_too(staff):
+    admin_login = reverse("admin:login")
+    client = browser()
+    assert fail(client, staff.username, 3, admin_login) == [200, 200, 200]
+    assert fail(client, staff.username, 2) == [200, 429]  # the two forms share one count
+    assert log_in(client, staff.username, PASSWORD, admin_login).status_code == 429
+    assert not is_logged_in(client)
+
+
+def test_the_lock_lifts_after_fifteen_minutes(staff):
+    client = browser()
+    fail(client, staff.username, settings.AXES_FAILURE_LIMIT)
+    assert log_in(client, staff.username, PASSWORD).status_code == 429
+    assert datetime.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
+    # Sixteen minutes pass
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - datetime.timedelta(minutes=16))
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
+    assert is_logged_in(client)
+
+
+def test_a_lockout_is_recorded_for_the_administrators(staff):
+    fail(browser(), staff.username, settings.AXES_FAILURE_LIMIT)
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.ip_address, attempt.failures_since_start) == (
+        staff.username,
+        "203.0.113.10",
+        settings.AXES_FAILURE_LIMIT,
+    )
+    assert "wrong password" not in attempt.post_data
+
+
+def test_logins_the_tests_make_with_force_login_are_not_counted():
+    user = UserFactory(username="forced", groups=[STAFF_GROUP])
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        client = Client()
+        client.force_login(user)
+        assert client.get(reverse("companies:directory")).status_code == 200
+    assert not AccessAttempt.objects.exists()
