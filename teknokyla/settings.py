@@ -228,6 +228,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_COOLOFF_MESSAGE = _("Too many failed login attempts. Please try again in 15 minutes.")
 
+# The LOGGING below, and the token filter on gunicorn's access log (configured by gunicorn, not by this dict).
+LOGGING_CONFIG = "teknokyla.core.security.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,13 +1,14 @@
-"""Security helpers: keep invitation tokens out of the logs (Django's loggers and gunicorn's access log)."""
+"""Security helpers: keep invitation tokens out of every log (Django's loggers and gunicorn's access log)."""
 
 import logging
+import logging.config
 import re
-
-from gunicorn.glogging import Logger as GunicornBaseLogger
 
 # `/s/<token>` with or without its slash, wherever it sits in a message: a request line, a path, a Referer.
 TOKEN_PATH = re.compile(r"/s/[^/\s?#\"'<>]+/?")
 REDACTED_PATH = "/s/<redacted>/"
+# gunicorn sets up these loggers with its own handlers before Django starts; they only gain the filter.
+GUNICORN_LOGGERS = ("gunicorn.access", "gunicorn.error")
 
 
 def redact_tokens(text: str) -> str:
@@ -27,12 +28,10 @@ class RedactSurveyTokens(logging.Filter):
         return True
 
 
-class RedactingGunicornLogger(GunicornBaseLogger):
-    """gunicorn's logger, whose access-log fields (request line, path, Referer, headers) carry no token.
-
-    gunicorn.conf.py names it, so `gunicorn teknokyla.wsgi` started in the project folder uses it.
-    """
-
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {key: redact_tokens(value) if isinstance(value, str) else value for key, value in atoms.items()}
+def configure_logging(config: dict) -> None:
+    """Django's LOGGING_CONFIG: the LOGGING dict, then the token filter on gunicorn's own loggers."""
+    logging.config.dictConfig(config)
+    for name in GUNICORN_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, RedactSurveyTokens) for existing in logger.filters):
+            logger.addFilter(RedactSurveyTokens())

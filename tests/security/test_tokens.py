@@ -153,7 +153,7 @@ def test_django_request_log_of_a_missed_or_limited_link_holds_no_token(world, ca
 
 
 def test_the_loggers_and_handlers_of_the_settings_carry_the_filter():
-    for name in ("django.request", "django.server"):
+    for name in ("django.request", "django.server", "gunicorn.access", "gunicorn.error"):
         assert any(isinstance(f, RedactSurveyTokens) for f in logging.getLogger(name).filters), name
     handlers = logging.getLogger().handlers + logging.getLogger("django.server").handlers
     configured = [handler for handler in handlers if any(isinstance(f, RedactSurveyTokens) for f in handler.filters)]

@@ -211,7 +211,7 @@ class TestResultsPage:
         assert "Your business" in content and "Your wishes" in content
         assert "3 answers" in content and "2 answers" in content
         assert "A better café" in content and "Consulting" in content
-        assert 'style="width: 100.0%"' in content  # everyone who answered needs staff
+        assert 'class="progress-bar bar-100"' in content  # everyone who answered needs staff
 
     def test_staff_see_who_wrote_a_text(self, staff_en, answered):
         content = staff_en.get(self.url(answered["survey"])).content.decode()
