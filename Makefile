@@ -45,7 +45,7 @@ test: $(VENV)/.installed-dev system-pdf chromium
 		$(PY) manage.py makemigrations --check --dry-run && \
 		$(PY) -m pytest $(PYTEST_ARGS)'
 
-## bench: the benchmark of bench/README.md on gunicorn, PostgreSQL, Redis and Celery (about 15 minutes)
+## bench: the benchmark of bench/README.md on gunicorn, PostgreSQL, Redis and Celery (about 12 minutes)
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev system-pdf
 	$(PY) -m teknokyla.devservices --var var/bench exec -- $(PY) -m bench.run $(BENCH_ARGS)

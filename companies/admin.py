@@ -8,6 +8,8 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from surveys.exports import neutralise
+
 from . import services
 from .models import Building, Company, Contact, Premises, Tenancy
 
@@ -70,6 +72,10 @@ class CompanyResource(resources.ModelResource):
         model = Company
         fields = ["name", "business_id", "kind", "industry", "building", "premises", "customer_since", "website"]
         export_order = fields
+
+    def export_field(self, field, instance, **kwargs):
+        # A name a spreadsheet would run as a formula goes out quoted, as in the survey exports (CSV injection).
+        return neutralise(super().export_field(field, instance, **kwargs))
 
     def dehydrate_industry(self, company):
         return company.industry_code or company.industry_section

@@ -170,9 +170,15 @@ def exec_command(var_dir: Path, command: list[str]) -> int:
     """Run one command with DATABASE_URL and REDIS_URL pointing at the services."""
     services = Services(var_dir)
     env = _child_env(services.start())
-    # Ignore Ctrl-C here so the command handles it and this runner cleans up after it.
+    # Ctrl-C goes to the command (it gets the default handler back); this runner waits and then cleans up.
+    child = subprocess.Popen(
+        command,
+        cwd=BASE_DIR,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads here
+    )
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    return subprocess.run(command, cwd=BASE_DIR, env=env).returncode
+    return child.wait()
 
 
 def main(argv=None) -> int:

@@ -227,6 +227,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_COOLOFF_MESSAGE = _("Too many failed login attempts. Please try again in 15 minutes.")
+# Behind a reverse proxy, name its address(es) here so each client is counted by its own address
+# (X-Forwarded-For as the proxy wrote it); without it every login would share the proxy's one address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "teknokyla.core.security.client_ip"
 
 # The LOGGING below, and the token filter on gunicorn's access log (configured by gunicorn, not by this dict).
 LOGGING_CONFIG = "teknokyla.core.security.configure_logging"

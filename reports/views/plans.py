@@ -22,7 +22,6 @@ from workshops.models import Measure
 
 from ..forms import LANGUAGE_CODES, GoalFormSet, MarkdownPreviewForm, PlanForm
 from ..models import DevelopmentPlan
-from ..services.report import report_render_html
 
 _HEADING_TAG = re.compile(r"<(/?)h([2-6])>")
 
@@ -136,4 +135,7 @@ def report_preview(request, pk):
         return HttpResponseBadRequest(_("Unknown language."))
     slug = request.GET.get("survey")
     survey = get_object_or_404(Survey, slug=slug) if slug else Survey.objects.order_by("-opens_at").first()
+    # Imported here: WeasyPrint and matplotlib cost every web worker ~50 MB, and only this view needs them.
+    from ..services.report import report_render_html
+
     return HttpResponse(report_render_html(plan=plan, survey=survey, language=language))

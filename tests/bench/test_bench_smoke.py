@@ -112,6 +112,10 @@ def test_every_started_process_is_stopped_even_on_failure(tmp_path):
             raise RuntimeError("a step failed")
         finally:
             processes.stop_all()
+    # A signalled process takes a moment to go; the grandchild is reaped by whoever adopted it.
+    deadline = time.monotonic() + 10
+    while (_alive(parent.pid) or _alive(child)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not _alive(parent.pid) and not _alive(child)
     assert processes.running == {}
 

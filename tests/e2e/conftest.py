@@ -112,10 +112,14 @@ def axe_audit():
     return AxeAudit()
 
 
-def _seed_skill_areas() -> None:
-    # A transactional test empties every table after it, the rows a migration seeded included: seed them again.
-    seed = importlib.import_module("workforce.migrations.0002_seed_skill_areas")
-    seed.seed_skill_areas(apps, None)
+def _seed_reference_rows() -> None:
+    # A transactional test empties every table after it, the rows that migrations seeded included (skill
+    # areas, themes): seed them again, through the migrations' own functions, before the demo looks them up.
+    for module, seed in (
+        ("workforce.migrations.0002_seed_skill_areas", "seed_skill_areas"),
+        ("workshops.migrations.0002_seed_themes", "seed_themes"),
+    ):
+        getattr(importlib.import_module(module), seed)(apps, None)
 
 
 @pytest.fixture
@@ -127,7 +131,24 @@ def demo_data(settings, tmp_path, staff):
     from workforce.demo import load_workforce
 
     settings.VAR_DIR = tmp_path
+    _seed_reference_rows()
     call_command("load_demo", stdout=io.StringIO())
-    _seed_skill_areas()
     load_workforce()
     return SimpleNamespace(survey=Survey.objects.get(slug=SLUG), plan=DevelopmentPlan.objects.order_by("pk").first())
+
+
+@pytest.fixture
+def invited_company(settings, tmp_path):
+    """The demo registry and survey, and a fresh invitation of one demo company: its response and raw token."""
+    from companies.demo import load_registry
+    from companies.models import Company
+    from surveys.demo import load_survey
+    from surveys.invitations import invitation_create
+
+    settings.VAR_DIR = tmp_path
+    _seed_reference_rows()
+    load_registry()
+    survey = load_survey()
+    company = Company.objects.filter(name__endswith="(demo)").order_by("name").first()
+    invitation, token = invitation_create(survey=survey, company=company, contacts=company.contacts.all())
+    return SimpleNamespace(survey=survey, company=company, response=invitation.response, token=token)

@@ -7,14 +7,15 @@ laptop's; every violation of every page is printed at the end.
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import Company
 from surveys.invitations import invitation_create
 from surveys.models import Response
-from workshops.models import Finding, Interview, Measure, Workshop
 from workforce.models import WorkforceNeed
+from workshops.models import Finding, Interview, Measure, Workshop
 
 from ..factories import CompanyFactory, SurveyFactory
 
@@ -54,12 +55,8 @@ REQUIRED = {
 }
 
 
-def test_company_journey_has_no_axe_violations(live_server, browser, demo_data, axe_audit):
-    survey = demo_data.survey
-    company = Company.objects.filter(name__endswith="(demo)", survey_responses__isnull=True).order_by("name").first()
-    _invitation, token = invitation_create(survey=survey, company=company, contacts=company.contacts.all())
-    context = browser.new_context(locale="fi-FI")
-    page = context.new_page()
+def test_company_journey_has_no_axe_violations(live_server, page, invited_company, axe_audit):
+    survey, company, token = invited_company.survey, invited_company.company, invited_company.token
 
     page.goto(f"{live_server.url}/s/not-a-real-invitation-token/")
     assert page.locator("h1").is_visible()
@@ -93,7 +90,6 @@ def test_company_journey_has_no_axe_violations(live_server, browser, demo_data, 
     page.goto(f"{live_server.url}/s/{token}/")
     assert page.locator("main input[type=radio]").count() == 0
     _audit(page, axe_audit, "closed, read-only")
-    context.close()
 
     axe_audit.assert_clean()
 
@@ -166,7 +162,7 @@ def open_survey():
     return token
 
 
-def test_every_footer_links_the_accessibility_statement(live_server, page, login, staff, open_survey):
+def test_every_footer_links_the_accessibility_statement(live_server, page, login, staff, open_survey, axe_audit):
     statement = reverse("accessibility")
     pages = [
         reverse("home"),
@@ -179,6 +175,12 @@ def test_every_footer_links_the_accessibility_statement(live_server, page, login
     for url in pages:
         page.goto(f"{live_server.url}{url}")
         assert page.locator(f"footer a[href='{statement}']").count() == 1, f"no statement link in the footer of {url}"
+    # The server error page stands alone (base.html may be what failed): shown in place of a page of the site.
+    page.set_content(render_to_string("500.html"))
+    assert page.locator(f"footer a[href='{statement}']").count() == 1, "no statement link in the footer of 500.html"
+    _audit(page, axe_audit, "server error")
+    axe_audit.assert_clean()
+
     login(staff.username)
     for url in (reverse("companies:directory"), reverse("reports:builds"), reverse("workshops:board")):
         page.goto(f"{live_server.url}{url}")

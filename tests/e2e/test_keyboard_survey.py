@@ -9,10 +9,6 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from companies.demo import load_registry
-from companies.models import Company
-from surveys.demo import load_survey
-from surveys.invitations import invitation_create
 from surveys.models import Answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,25 +72,15 @@ def assert_title_names_page(page, number: int, total: int, section_title: str) -
     assert f"{number} / {total}" in title and section_title in title, title
 
 
-@pytest.fixture
-def invited(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    load_registry()
-    survey = load_survey()
-    company = Company.objects.filter(name__endswith="(demo)").order_by("name").first()
-    invitation, token = invitation_create(survey=survey, company=company, contacts=company.contacts.all())
-    return {"survey": survey, "response": invitation.response, "token": token}
-
-
-def test_the_survey_can_be_answered_and_submitted_with_the_keyboard_only(live_server, page, invited):
-    survey = invited["survey"]
+def test_the_survey_can_be_answered_and_submitted_with_the_keyboard_only(live_server, page, invited_company):
+    survey = invited_company.survey
     sections = list(survey.sections.order_by("order", "pk"))
     total = len(sections)
     with translation.override("fi"):
         summary_title = gettext("Check and submit: %(title)s") % {"title": survey.title}
         thanks_title = gettext("Thank you: %(title)s") % {"title": survey.title}
 
-    page.goto(f"{live_server.url}/s/{invited['token']}/")
+    page.goto(f"{live_server.url}/s/{invited_company.token}/")
     assert survey.title in page.title()
 
     # The first Tab reaches the skip link; Enter takes the focus past the header.
@@ -152,7 +138,7 @@ def test_the_survey_can_be_answered_and_submitted_with_the_keyboard_only(live_se
     press_and_wait(page)
     assert page.title().startswith(thanks_title)
 
-    response = invited["response"]
+    response = invited_company.response
     response.refresh_from_db()
     assert response.submitted_at is not None
     stored = {a.question.code: a.value for a in Answer.objects.filter(response=response).select_related("question")}

@@ -6,11 +6,6 @@ switches on the staff pages; the choice stays as they move on.
 
 import pytest
 
-from companies.demo import load_registry
-from companies.models import Company
-from surveys.demo import load_survey
-from surveys.invitations import invitation_create
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Interface texts of the header and footer, as the catalogues give them.
@@ -36,22 +31,12 @@ def assert_language(page, language: str) -> None:
     assert page.locator("#language-select").input_value() == language
 
 
-@pytest.fixture
-def invited(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    load_registry()
-    survey = load_survey()
-    company = Company.objects.filter(name__endswith="(demo)").order_by("name").first()
-    _invitation, token = invitation_create(survey=survey, company=company, contacts=company.contacts.all())
-    return {"survey": survey, "token": token}
-
-
-def test_a_company_reads_the_survey_in_finnish_swedish_and_english(live_server, page, invited):
-    survey = invited["survey"]
+def test_a_company_reads_the_survey_in_finnish_swedish_and_english(live_server, page, invited_company):
+    survey = invited_company.survey
     first = survey.sections.order_by("order", "pk").first()
     question = first.questions.order_by("order", "pk").first()
 
-    page.goto(f"{live_server.url}/s/{invited['token']}/")
+    page.goto(f"{live_server.url}/s/{invited_company.token}/")
     assert_language(page, "fi")
     assert page.get_by_role("heading", level=1).inner_text() == survey.title_fi
 
@@ -65,13 +50,12 @@ def test_a_company_reads_the_survey_in_finnish_swedish_and_english(live_server, 
         assert page.get_by_role("heading", level=1).inner_text() == getattr(survey, f"title_{language}")
         assert getattr(first, f"title_{language}") in page.locator("main").inner_text()
         # The choice stays on the next page.
-        page.locator("main ol a").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("main ol a").first.click()
         assert_language(page, language)
         assert getattr(first, f"title_{language}") in page.title()
         assert getattr(question, f"text_{language}") in page.locator("main").inner_text()
-        page.go_back()
-        page.wait_for_load_state()
+        page.go_back(wait_until="load")
 
 
 def test_staff_switch_the_language_of_the_staff_pages(live_server, page, login, staff):
@@ -86,7 +70,7 @@ def test_staff_switch_the_language_of_the_staff_pages(live_server, page, login, 
         assert_language(page, language)
         organisations = page.locator("header").get_by_role("link", name=NAV_ORGANISATIONS[language], exact=True)
         assert organisations.is_visible()
-        organisations.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            organisations.click()
         assert page.url.endswith("/companies/")
         assert_language(page, language)

@@ -48,15 +48,18 @@ def test_staff_find_a_company_read_the_dashboard_record_a_workshop_and_build_the
     assert page.locator("header").get_by_text(staff.get_full_name() or staff.username).is_visible()
 
     # Find the company by a part of its name.
-    page.locator("header").get_by_role("link", name="Organisaatiot", exact=True).click()
+    with page.expect_navigation():
+        page.locator("header").get_by_role("link", name="Organisaatiot", exact=True).click()
     page.locator("#id_q").fill(company.name.split()[0])
-    page.locator("main form[role=search] button[type=submit]").click()
-    page.wait_for_load_state()
-    page.locator("main table").get_by_role("link", name=company.name, exact=True).click()
+    with page.expect_navigation():
+        page.locator("main form[role=search] button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("main table").get_by_role("link", name=company.name, exact=True).click()
     assert page.get_by_role("heading", level=1, name=company.name).is_visible()
 
     # The survey dashboard shows the figures the database holds.
-    page.locator("header").get_by_role("link", name="Kyselyt", exact=True).click()
+    with page.expect_navigation():
+        page.locator("header").get_by_role("link", name="Kyselyt", exact=True).click()
     page.locator("main").get_by_role("link", name=survey.title).first.click()
     page.wait_for_url(f"**{reverse('surveys:dashboard', args=[survey.slug])}")
     responses = Response.objects.filter(survey=survey)

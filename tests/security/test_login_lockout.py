@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from teknokyla.core.groups import STAFF_GROUP
+from teknokyla.core.security import client_ip
 
 from ..factories import UserFactory
 
@@ -119,3 +120,50 @@ def test_logins_the_tests_make_with_force_login_are_not_counted():
         client.force_login(user)
         assert client.get(reverse("companies:directory")).status_code == 200
     assert not AccessAttempt.objects.exists()
+
+
+# Behind a reverse proxy --------------------------------------------------------------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+def via_proxy(client_address: str, forwarded_by_client: str = "") -> Client:
+    """A browser behind our proxy: the proxy appends the address it saw to whatever the client sent."""
+    chain = ", ".join(part for part in (forwarded_by_client, client_address) if part)
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=chain)
+
+
+def test_behind_the_trusted_proxy_each_client_is_locked_by_its_own_address(settings, staff):
+    settings.TRUSTED_PROXIES = [PROXY]
+    assert fail(via_proxy("203.0.113.10"), staff.username, settings.AXES_FAILURE_LIMIT)[-1] == 429
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.10"
+    # The colleague behind the same proxy, at another address, still logs in.
+    colleague = via_proxy("203.0.113.11")
+    assert log_in(colleague, staff.username, PASSWORD).status_code == 302
+
+
+def test_an_address_the_client_wrote_itself_is_not_believed(settings, staff):
+    settings.TRUSTED_PROXIES = [PROXY]
+    # The attacker sends a new made-up X-Forwarded-For with every try; the proxy appends the real address.
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        log_in(via_proxy("203.0.113.66", forwarded_by_client=f"192.0.2.{number}"), staff.username, "wrong")
+    assert log_in(via_proxy("203.0.113.66", "192.0.2.99"), staff.username, PASSWORD).status_code == 429
+    # Without a trusted proxy the header counts for nothing at all.
+    settings.TRUSTED_PROXIES = []
+    direct = Client(REMOTE_ADDR="198.51.100.5", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert log_in(direct, staff.username, PASSWORD).status_code == 302
+
+
+def test_client_ip_believes_only_the_trusted_proxy(settings, rf):
+    settings.TRUSTED_PROXIES = [PROXY]
+
+    def ip(remote, forwarded=None):
+        meta = {"REMOTE_ADDR": remote} | ({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {})
+        return client_ip(rf.get("/", **meta))
+
+    assert ip("198.51.100.1") == "198.51.100.1"
+    assert ip("198.51.100.1", "203.0.113.5") == "198.51.100.1"  # not from our proxy: the header is ignored
+    assert ip(PROXY, "203.0.113.5") == "203.0.113.5"
+    assert ip(PROXY, "192.0.2.1, 203.0.113.5") == "203.0.113.5"  # the client's own entry is to the left
+    assert ip(PROXY, "not-an-address") == PROXY
+    assert ip(PROXY) == PROXY
