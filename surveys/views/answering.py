@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from redis.exceptions import RedisError
 
+from teknokyla.core.security import client_ip
+
 from .. import services
 from ..forms import OTHER_SUFFIX
 from ..models import Question, Response, Section, Survey
@@ -38,7 +40,8 @@ PAGE_STATUS = {"invalid": 400, "conflict": 409, "closed": 403}
 
 
 def _miss_key(request) -> str:
-    return "surveys:link-miss:" + request.META.get("REMOTE_ADDR", "")
+    # The client's own address, also behind a trusted reverse proxy, so one guesser never blocks everyone.
+    return "surveys:link-miss:" + client_ip(request)
 
 
 def _is_blocked(key: str) -> bool:

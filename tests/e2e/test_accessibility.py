@@ -17,7 +17,7 @@ from surveys.models import Response
 from workforce.models import WorkforceNeed
 from workshops.models import Finding, Interview, Measure, Workshop
 
-from ..factories import CompanyFactory, SurveyFactory
+from ..factories import CompanyFactory, QuestionFactory, SectionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,28 +157,38 @@ def open_survey():
     survey = SurveyFactory(
         opens_at=timezone.now() - datetime.timedelta(days=1), closes_at=timezone.now() + datetime.timedelta(days=30)
     )
-    company = CompanyFactory()
-    _invitation, token = invitation_create(survey=survey, company=company, contacts=[])
+    QuestionFactory(section=SectionFactory(survey=survey))
+    _invitation, token = invitation_create(survey=survey, company=CompanyFactory(), contacts=[])
     return token
 
 
-def test_every_footer_links_the_accessibility_statement(live_server, page, login, staff, open_survey, axe_audit):
+def test_every_footer_links_the_accessibility_statement(
+    live_server, page, login, staff, outsider, open_survey, axe_audit
+):
     statement = reverse("accessibility")
     pages = [
-        reverse("home"),
-        reverse("login"),
-        reverse("surveys:open", args=["not-a-real-invitation-token"]),
-        "/no-such-page/",
-        reverse("surveys:open", args=[open_survey]),  # the survey's start page
-        reverse("surveys:page", args=[1]),
+        (reverse("home"), 200),
+        (reverse("login"), 200),
+        (reverse("surveys:open", args=["not-a-real-invitation-token"]), 404),
+        ("/no-such-page/", 404),
+        (reverse("surveys:open", args=[open_survey]), 200),  # the survey's start page
+        (reverse("surveys:page", args=[1]), 200),
     ]
-    for url in pages:
-        page.goto(f"{live_server.url}{url}")
+    for url, status in pages:
+        reply = page.goto(f"{live_server.url}{url}")
+        assert reply.status == status, url
         assert page.locator(f"footer a[href='{statement}']").count() == 1, f"no statement link in the footer of {url}"
     # The server error page stands alone (base.html may be what failed): shown in place of a page of the site.
     page.set_content(render_to_string("500.html"))
     assert page.locator(f"footer a[href='{statement}']").count() == 1, "no statement link in the footer of 500.html"
     _audit(page, axe_audit, "server error")
+
+    # A logged-in user without a staff group is refused the staff pages, on a page of the site.
+    login(outsider.username)
+    reply = page.goto(f"{live_server.url}{reverse('companies:directory')}")
+    assert reply.status == 403
+    assert page.locator(f"footer a[href='{statement}']").count() == 1, "no statement link in the footer of 403.html"
+    _audit(page, axe_audit, "no access")
     axe_audit.assert_clean()
 
     login(staff.username)

@@ -165,6 +165,11 @@ class TestAnsweredSurveysKeepTheirMeaning:
 
 
 class TestActions:
+    @pytest.fixture(autouse=True)
+    def _english(self, settings):
+        # The messages are checked as written in English.
+        settings.LANGUAGE_CODE = "en"
+
     def test_the_offered_actions(self, staff_client):
         assert action_names(staff_client.get(changelist("invitation"))) == {"revoke", "delete_selected"}
         assert action_names(staff_client.get(changelist("response"))) == {"send_reminders", "send_new_links"}

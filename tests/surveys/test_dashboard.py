@@ -261,7 +261,7 @@ class TestDashboard:
         # session, user, the user's groups, the survey, the invited responses with their companies,
         # the current buildings of those companies
         with django_assert_num_queries(6):
-            response = staff_client.get(self.url(survey))
+            response = staff_client.get(self.url(survey), HTTP_ACCEPT_LANGUAGE="en")
         assert response.context["progress"].overall.invited == companies
         assert response.content.decode().count("Send reminder now") == len(response.context["progress"].pending)
 
