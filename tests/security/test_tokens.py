@@ -14,6 +14,7 @@ import sys
 import time
 from contextlib import contextmanager
 from html.parser import HTMLParser
+from urllib.parse import quote
 from urllib.request import Request, urlopen
 
 import pytest
@@ -173,9 +174,11 @@ def _free_port() -> int:
 def _server(command: list[str], port: int):
     """A server of this project in a subprocess, on the test database, until the block ends."""
     database = settings.DATABASES["default"]
+    # A Unix-socket directory (the embedded PostgreSQL) travels percent-encoded in the URL's host part.
+    host = quote(database["HOST"] or "127.0.0.1", safe="")
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/"
+        "DATABASE_URL": f"postgres://{database['USER']}@{host}:{database['PORT'] or 5432}/"
         f"{connection.settings_dict['NAME']}",
         "DEBUG": "True",
         "PYTHONUNBUFFERED": "1",
