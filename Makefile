@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint format messages clean-var chromium system-pdf
+.PHONY: run test trust bench lint format messages clean-var chromium system-pdf
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: $(VENV)/.installed-dev system-pdf chromium
 		$(PY) manage.py check && \
 		$(PY) manage.py makemigrations --check --dry-run && \
 		$(PY) -m pytest $(PYTEST_ARGS)'
+
+## trust: run the tests marked `trust` and write their figures into docs/trust.md
+trust: $(VENV)/.installed-dev system-pdf chromium
+	$(PY) -m teknokyla.devservices --var var/test exec -- $(PY) -m pytest -m trust $(PYTEST_ARGS)
+	$(PY) -m tests.trust
 
 ## bench: the benchmark of bench/README.md on gunicorn, PostgreSQL, Redis and Celery (about 12 minutes)
 BENCH_ARGS ?=

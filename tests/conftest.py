@@ -7,6 +7,7 @@ from django.test import Client
 
 from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
 
+from . import trust
 from .factories import UserFactory
 
 
@@ -64,3 +65,24 @@ def viewer_client(viewer):
 @pytest.fixture
 def outsider_client(outsider):
     return _client_for(outsider)
+
+
+# The figures of docs/trust.md (see tests/trust.py).
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    trust.record_outcome(item, outcome.get_result())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    trust.write_records()
+
+
+@pytest.fixture
+def trust_figure(request):
+    """Record a figure of this test for docs/trust.md: trust_figure("tokens tried", 1000)."""
+
+    def _record(name: str, value) -> None:
+        trust.record_figure(request.node.nodeid, name, value)
+
+    return _record
