@@ -18,13 +18,17 @@ from .services import builds
     ignore_result=True,
 )
 def build_report_task(build_id: int) -> str | None:
-    """Build one report's PDF; a second delivery of the same build does nothing."""
+    """Build one report's PDF.
+
+    A second delivery of the same build does nothing while its worker lives (it holds the build's lease); the
+    message given back when a pool child is killed (reject_on_worker_lost) takes the build over at once.
+    """
     build = builds.build_run(build_id=build_id)
     return build.status if build else None
 
 
 @shared_task(ignore_result=True)
 def sweep_report_builds() -> dict[str, list[int]]:
-    """Run every few minutes by Celery beat: send again the builds that got stuck."""
+    """Run every few minutes by Celery beat: send again the builds that got stuck or lost their worker."""
     result = builds.builds_sweep()
     return {"requeued": result.requeued, "failed": result.failed}

@@ -1,12 +1,13 @@
 """The build pipeline of the development-plan PDF: request a build, run it in a worker, sweep builds that got stuck."""
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, transaction
+from django.db import InterfaceError, connection, transaction
 from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -31,6 +32,11 @@ QUEUED_TIMEOUT = timedelta(minutes=2)
 # Starts after which a build that keeps getting interrupted is given up.
 MAX_ATTEMPTS = 3
 ERROR_LENGTH = 300
+# The first key of the PostgreSQL advisory locks that lease report builds to workers; the second is the build's id.
+LEASE_NAMESPACE = 0x7E41
+# How long a delivery waits for a lease held by another session, and how often it tries meanwhile (seconds).
+LEASE_WAIT = 3.0
+LEASE_RETRY = 0.1
 
 # Faults that pass: the build goes back to the queue instead of failing.
 TRANSIENT_ERRORS = (DatabaseOperationalError, InterfaceError, BrokerError)
@@ -94,7 +100,20 @@ def build_retry(*, build: ReportBuild) -> ReportBuild | None:
 
 
 def build_run(*, build_id: int) -> ReportBuild | None:
-    """Build the PDF of a queued build and store it; None when there was nothing to do."""
+    """Build the PDF of a queued build and store it; None when there was nothing to do.
+
+    The worker holds the build's lease (see `_lease_take`) from before it starts the build until the build is
+    stored, failed or put back: a build that says running while nobody holds its lease has lost its worker.
+    """
+    if not _lease_take(build_id):
+        return None  # a live worker holds this build: a second delivery of its message does nothing
+    try:
+        return _run_leased(build_id)
+    finally:
+        _lease_release(build_id)
+
+
+def _run_leased(build_id: int) -> ReportBuild | None:
     build = _start(build_id)
     if build is None:
         return None
@@ -102,19 +121,68 @@ def build_run(*, build_id: int) -> ReportBuild | None:
         with translation.override(build.language):
             rendered = _renderer()(plan=build.plan, survey=build.survey, language=build.language)
     except TRANSIENT_ERRORS:
-        _release(build_id)
+        _release(build)
         raise
     except Exception as error:  # any fault of the render is this build's failure, and its reason is told to staff
         logger.exception("Report build %s failed", build_id)
-        ReportBuild.objects.filter(pk=build_id, status=Status.RUNNING).update(
-            status=Status.FAILED, error=_reason(error), finished_at=timezone.now()
-        )
+        _mine(build).update(status=Status.FAILED, error=_reason(error), finished_at=timezone.now())
         return ReportBuild.objects.filter(pk=build_id).first()
     try:
         return _store(build_id, rendered)
     except TRANSIENT_ERRORS:
-        _release(build_id)
+        _release(build)
         raise
+
+
+def _lease_take(build_id: int) -> bool:
+    """Take the build's lease: a session-level advisory lock on this worker's database connection.
+
+    PostgreSQL drops the lock with the session, so a worker killed mid-build (kill -9, a lost machine, a dropped
+    connection) gives its lease back at once, while the row still says running. Nothing is written for it.
+    A message redelivered because its pool child was killed may come before PostgreSQL has ended the dead session:
+    the lease is tried again for LEASE_WAIT seconds before the build is left to the worker that holds it.
+    """
+    deadline = time.monotonic() + LEASE_WAIT
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LEASE_NAMESPACE, build_id])
+            if cursor.fetchone()[0]:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(LEASE_RETRY)
+
+
+def _lease_release(build_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LEASE_NAMESPACE, build_id])
+    except TRANSIENT_ERRORS:
+        logger.info("Report build %s: the connection went, and its lease with it", build_id)
+
+
+def leases_held(build_ids) -> set[int]:
+    """The builds among `build_ids` whose lease some live session holds (this one included)."""
+    build_ids = list(build_ids)
+    if not build_ids:
+        return set()
+    # Read from pg_locks rather than tried: a try would succeed on a lease this very session holds.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT objid::bigint FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid::bigint = %s
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND objid::bigint = ANY(%s)
+            """,
+            [LEASE_NAMESPACE, build_ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _mine(build: ReportBuild):
+    """The build's row while it is still this worker's run: running, and started when this worker started it."""
+    return ReportBuild.objects.filter(pk=build.pk, status=Status.RUNNING, started_at=build.started_at)
 
 
 def _renderer():
@@ -125,6 +193,7 @@ def _renderer():
 
 
 def _start(build_id: int) -> ReportBuild | None:
+    """Mark the build running for this worker, which holds its lease; None when there is nothing to start."""
     # A short transaction of its own: the render that follows must not hold a lock or a transaction open.
     with transaction.atomic():
         build = (
@@ -133,9 +202,18 @@ def _start(build_id: int) -> ReportBuild | None:
             .filter(pk=build_id)
             .first()
         )
-        # Locked elsewhere, gone, done, failed, or running in another worker (the sweep rescues a dead one).
-        if build is None or build.status != Status.QUEUED:
+        # Locked elsewhere (the sweep sends it again), gone, done or failed.
+        if build is None or build.status not in (Status.QUEUED, Status.RUNNING):
             return None
+        if build.status == Status.RUNNING:
+            # Running, yet its lease was free: the worker that took it died and its message came back.
+            logger.warning("Report build %s lost its worker; this worker takes it over", build_id)
+            if build.attempts >= MAX_ATTEMPTS:
+                build.status = Status.FAILED
+                build.error = INTERRUPTED
+                build.finished_at = timezone.now()
+                build.save(update_fields=["status", "error", "finished_at"])
+                return None
         build.status = Status.RUNNING
         build.started_at = timezone.now()
         build.finished_at = None
@@ -168,12 +246,15 @@ def _store(build_id: int, rendered) -> ReportBuild | None:
     return build
 
 
-def _release(build_id: int) -> None:
-    """Put an interrupted build back in the queue so the task's retry can take it; best effort."""
+def _release(build: ReportBuild) -> None:
+    """Put an interrupted build back in the queue so the task's retry can take it; best effort.
+
+    Only while it is still this worker's run: if the lease was lost meanwhile, another worker may have taken it.
+    """
     try:
-        ReportBuild.objects.filter(pk=build_id, status=Status.RUNNING).update(status=Status.QUEUED, started_at=None)
+        _mine(build).update(status=Status.QUEUED, started_at=None)
     except TRANSIENT_ERRORS:
-        logger.warning("Report build %s stays running until the sweep finds it", build_id)
+        logger.warning("Report build %s stays running until the sweep finds it", build.pk)
 
 
 def _reason(error: BaseException) -> str:
@@ -192,14 +273,34 @@ class SweepResult:
 
 
 def builds_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Send again the builds that waited too long or whose worker died; give up those interrupted too often."""
+    """Send again the builds that waited too long or whose worker died; give up those interrupted too often.
+
+    A running build has lost its worker when nobody holds its lease (the worker's connection went with it), and
+    is sent again at once; past RUNNING_TIMEOUT it is sent again whatever its lease says (a hung worker).
+    """
     now = now or timezone.now()
     result = SweepResult()
-    stuck = Q(status=Status.QUEUED, requested_at__lt=now - QUEUED_TIMEOUT) | Q(
-        status=Status.RUNNING, started_at__lt=now - RUNNING_TIMEOUT
+    running = list(ReportBuild.objects.filter(status=Status.RUNNING).values_list("pk", flat=True))
+    orphans = set(running) - leases_held(running)
+    overdue = Q(status=Status.RUNNING, started_at__lt=now - RUNNING_TIMEOUT)
+    stuck = (
+        Q(status=Status.QUEUED, requested_at__lt=now - QUEUED_TIMEOUT)
+        | overdue
+        | Q(status=Status.RUNNING, pk__in=orphans)
     )
     with transaction.atomic():
-        for build in ReportBuild.objects.select_for_update(skip_locked=True).filter(stuck).order_by("requested_at"):
+        candidates = list(
+            ReportBuild.objects.select_for_update(skip_locked=True).filter(stuck).order_by("requested_at")
+        )
+        # Checked again under the row locks: a redelivered message may have taken one over meanwhile.
+        taken_over = leases_held(
+            b.pk
+            for b in candidates
+            if b.status == Status.RUNNING and b.started_at and b.started_at >= now - RUNNING_TIMEOUT
+        )
+        for build in candidates:
+            if build.pk in taken_over:
+                continue
             if build.attempts >= MAX_ATTEMPTS:
                 build.status = Status.FAILED
                 build.error = INTERRUPTED

@@ -115,3 +115,18 @@ def broker_down(settings):
         yield closed
     finally:
         _switch_broker(previous)
+
+
+@contextmanager
+def lease_held_elsewhere(*build_ids: int):
+    """A live worker's lease on the builds: their advisory locks, held by a second database session."""
+    from django.db import connection
+
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            for build_id in build_ids:
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [build_services.LEASE_NAMESPACE, build_id])
+        yield
+    finally:
+        other.close()  # the session ends, and its locks with it

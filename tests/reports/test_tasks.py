@@ -19,6 +19,7 @@ from reports.services import builds
 from reports.tasks import build_report_task, sweep_report_builds
 
 from .builds_support import (  # noqa: F401 - private_root is an autouse fixture
+    lease_held_elsewhere,
     make_plan,
     make_survey,
     private_root,
@@ -97,8 +98,9 @@ def test_a_build_left_running_by_a_killed_worker_is_requeued_by_the_sweep_and_fi
     ReportBuild.objects.filter(pk=build.pk).update(
         status=S.RUNNING, attempts=1, started_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    # A second delivery of the same message must not start a second build beside a live one.
-    assert builds.build_run(build_id=build.pk) is None
+    # A second delivery of the same message must not start a second build beside a live one (it holds the lease).
+    with lease_held_elsewhere(build.pk):
+        assert builds.build_run(build_id=build.pk) is None
 
     with running_worker():
         sweep_report_builds.delay()  # what Celery beat sends every five minutes
@@ -205,7 +207,7 @@ def test_the_sweep_requeues_stuck_builds_and_gives_up_on_repeatedly_killed_ones(
     killed_thrice = build(S.RUNNING, attempts=3, requested_ago=60, started_ago=20)
     done = build(S.DONE, attempts=1, requested_ago=60, started_ago=59)
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks, lease_held_elsewhere(still_rendering):
         result = builds.builds_sweep(now=now)
 
     assert result.requeued == [worker_died, waiting_long]  # oldest request first
