@@ -1,6 +1,7 @@
 """gunicorn's settings for the portal (read from the working directory: `gunicorn teknokyla.wsgi`).
 
-Sync workers, 2 × cores + 1 of them (at most 12); GUNICORN_WORKERS and GUNICORN_BIND override.
+Sync workers, 2 × cores + 1 of them (at most 12), preloaded and recycled after ~5,000 requests; GUNICORN_WORKERS,
+GUNICORN_BIND and GUNICORN_MAX_REQUESTS override.
 """
 
 import os
@@ -17,3 +18,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The portal is imported once in the master and forked: workers start ready (no first slow request) and share the
+# pages of the code until they write to them.
+preload_app = True
+# A worker is replaced after about this many requests (the jitter spreads the restarts), so memory a rare large
+# request left in its heap is given back; with the app preloaded a restart is a fork, not a new import.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 500))

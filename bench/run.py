@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from . import stack
-from .queries import FIRST_SAVE, PAGES
+from .queries import FIRST_SAVE, PAGES, RESULTS_FRESH
 
 BASE_DIR = stack.BASE_DIR
 RESULTS = BASE_DIR / "bench" / "results.json"
@@ -138,14 +138,13 @@ class Runner:
             args += ["--max-requests", str(options["max_requests"]), "--warmup-requests", "2"]
         timeout = options.get("seconds", self.args.seconds) + self.args.warmup + LOAD_SETUP_ALLOWANCE
         master = self.processes.running["gunicorn"].pid
-        pids = [master, *stack.children(master)]
-        cpu_before, machine_before = stack.process_cpu_seconds(pids), stack.machine_cpu()
+        cpu_before, machine_before = stack.server_cpu_seconds(master), stack.machine_cpu()
         clock = time.monotonic()
         result = json.loads(stack.run_child([sys.executable, "-m", "bench.load", *args], self.env, timeout, self.log))
         elapsed = time.monotonic() - clock
         machine_after = stack.machine_cpu()
         # Shares of the whole run of the step (set-up included), in cores: what the server and the machine were busy.
-        result["server_cores"] = round((stack.process_cpu_seconds(pids) - cpu_before) / elapsed, 2)
+        result["server_cores"] = round((stack.server_cpu_seconds(master) - cpu_before) / elapsed, 2)
         result["machine_cores"] = round((machine_after[0] - machine_before[0]) / elapsed, 2)
         label = result["path"] or scenario
         self.say(
@@ -330,10 +329,11 @@ def table(results: dict) -> str:
             row(f"{label} × {clients}: p50/p95/p99 ms", [_lat(_step(s, scenario, clients)) for s in sizes])
     for page in STAFF_PAGES:
         row(f"staff {page}: p50/p95 ms", [f"{s['staff'][page]['p50_ms']}/{s['staff'][page]['p95_ms']}" for s in sizes])
-    for page in (*PAGES, FIRST_SAVE):
+    for page in (*PAGES, FIRST_SAVE, RESULTS_FRESH):
         row(f"queries: {page}", [s["queries"].get(page, "–") for s in sizes])
-    for page in PAGES:
+    for page in (*PAGES, RESULTS_FRESH):
         row(f"Django CPU ms: {page}", [s["cpu_ms"].get(page, "–") for s in sizes])
+    row(f"wall ms (SQL too): {RESULTS_FRESH}", [s.get("wall_ms", {}).get(RESULTS_FRESH, "–") for s in sizes])
     row("gunicorn worker RSS after the run, MB", [max(r for r in s["worker_rss_mb"] if r) for s in sizes])
     row("report: s / peak RSS MB / pages", [
         f"{s['report']['seconds']} / {s['report']['peak_rss_mb']:.0f} / {s['report']['pages']}" for s in sizes

@@ -249,6 +249,20 @@ def process_cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU seconds of a server's master and every worker it has had, the replaced ones included.
+
+    A worker that gunicorn replaced (max_requests) took its time with it, but the master waited for it, and a
+    waited-for child's time is in the master's cutime and cstime; the living workers are read one by one.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+        total = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks + process_cpu_seconds(children(master))
+
+
 def machine_cpu() -> tuple[float, float]:
     """(busy, total) seconds of all cores since boot, from /proc/stat."""
     ticks = os.sysconf("SC_CLK_TCK")

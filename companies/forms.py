@@ -8,6 +8,7 @@ from .industries import SECTION_CHOICES
 from .models import Building, Company
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+TOO_LARGE_MESSAGE = _("The file is larger than 5 MB.")
 
 
 class DirectoryFilterForm(forms.Form):
@@ -52,5 +53,5 @@ class CompanyImportForm(forms.Form):
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Use a CSV or XLSX file."))
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+            raise forms.ValidationError(TOO_LARGE_MESSAGE)
         return upload

@@ -8,9 +8,11 @@ may stand on several rows, one per contact, as long as the rows agree.
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import filetype
 from django import forms
 from django.db import transaction
 from django.utils import timezone, translation
@@ -25,6 +27,8 @@ COLUMNS = [
     "website", "contact_name", "contact_email", "contact_phone", "contact_language",
 ]  # fmt: skip
 COMPANY_COLUMNS = ["name", "business_id", "kind", "industry", "customer_since", "website"]
+# An XLSX file is a ZIP archive: a small file may unpack to gigabytes (a "zip bomb"); none of ours needs this much.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 class ImportFileError(Exception):
@@ -162,6 +166,7 @@ def read_rows(uploaded, filename: str) -> list[tuple[int, dict[str, str]]]:
     """
     suffix = Path(filename).suffix.lower()
     raw = uploaded.read()
+    check_content(raw, suffix)
     if suffix == ".xlsx":
         table = _read_xlsx(raw)
     elif suffix in (".csv", ".txt"):
@@ -186,6 +191,38 @@ def read_rows(uploaded, filename: str) -> list[tuple[int, dict[str, str]]]:
         if any(values.values()):
             rows.append((offset, values))
     return rows
+
+
+def check_content(raw: bytes, suffix: str) -> None:
+    """Refuse a file whose content is not what its name says (a web page, a program, an image renamed .csv or .xlsx).
+
+    An XLSX must be a ZIP holding a workbook that does not unpack to more than MAX_UNPACKED_BYTES; a CSV must be
+    text, not markup and not any binary format that its first bytes reveal.
+    """
+    not_xlsx = ImportFileError(_("The file could not be read as an XLSX workbook."))
+    not_csv = ImportFileError(_("The file is not a CSV text file."))
+    if suffix == ".xlsx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                parts = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise not_xlsx from None
+        names = {part.filename for part in parts}
+        if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+            raise not_xlsx
+        if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+            raise ImportFileError(
+                _("The workbook unpacks to more than %(max)s MB. Remove pictures and extra sheets, or save it as CSV.")
+                % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
+            )
+        return
+    if suffix not in (".csv", ".txt"):
+        return  # read_rows names the accepted types
+    if filetype.guess(raw[:8192]) is not None:
+        raise not_csv
+    head = raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<")):
+        raise not_csv
 
 
 def _cell_text(value) -> str:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from teknokyla.core.access import staff_required, viewer_required
 
 from . import importing
-from .forms import CompanyImportForm, DirectoryFilterForm
+from .forms import MAX_IMPORT_BYTES, TOO_LARGE_MESSAGE, CompanyImportForm, DirectoryFilterForm
 from .models import Building, Company, Tenancy
 
 PAGE_SIZE = 50
@@ -92,10 +92,28 @@ def building(request, slug):
     )
 
 
+# Room for the form's other fields and the multipart boundaries around the file.
+IMPORT_REQUEST_SLACK = 64 * 1024
+
+
+def _import_too_large(request) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_IMPORT_BYTES + IMPORT_REQUEST_SLACK
+    except ValueError:
+        return False
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def import_companies(request):
     result, status = None, 200
+    if request.method == "POST" and _import_too_large(request):
+        # Refused before Django reads the body: a huge upload costs neither disk nor time.
+        form = CompanyImportForm(data={})
+        form.is_valid()
+        form.errors["file"] = form.error_class([TOO_LARGE_MESSAGE])
+        context = {"form": form, "result": None, "columns": importing.COLUMNS}
+        return render(request, "companies/import.html", context, status=413)
     form = CompanyImportForm(request.POST, request.FILES) if request.method == "POST" else CompanyImportForm()
     if request.method == "POST":
         if form.is_valid():

@@ -1,4 +1,5 @@
-"""Admin of the survey: pages, questions and choices in fi/sv/en; responses and answers with history; invitations.
+"""Admin of the survey: pages, questions and choices in fi/sv/en; responses and answers with history; invitations;
+the mail still owed to companies.
 
 Once a survey has answers, a question's type and a choice's stored value are
 read-only, so answers already given keep their meaning. No bulk delete of
@@ -17,7 +18,7 @@ from companies.models import Company
 
 from . import invitations
 from .invitations import ReminderOutcome, SurveyClosedError
-from .models import Answer, Choice, Invitation, Question, Response, Section, Survey
+from .models import Answer, Choice, Invitation, OutgoingMail, Question, Response, Section, Survey
 
 
 def survey_has_answers(survey_id: int | None) -> bool:
@@ -341,3 +342,37 @@ class InvitationAdmin(admin.ModelAdmin):
             ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count) % {"count": count},
             messages.SUCCESS,
         )
+
+
+class OwedFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "owed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("still owed")), ("no", _("handled"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(done_at__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(done_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """Read only: staff see which mails are still owed (the broker was down, the mail server refused) and why."""
+
+    list_display = ["kind", "company", "survey", "queued_at", "done_at", "attempts", "last_error"]
+    list_filter = [OwedFilter, "kind", "survey"]
+    search_fields = ["company__name", "company__business_id"]
+    list_select_related = ["company", "survey"]
+
+    def has_add_permission(self, request):
+        return False  # owed mail is recorded by the survey's services, in the transaction that owes it
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting a row would silently drop a mail a company is owed

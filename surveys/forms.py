@@ -7,6 +7,7 @@ so a draft can be saved half done. A workforce needs table posts its rows as
 `<code>-<i>-<column>` with their number in `<code>-rows`.
 """
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -181,6 +182,18 @@ class WorkforceTableBoundField(forms.BoundField):
         )
 
 
+class OptionsBoundField(forms.BoundField):
+    """A radio or checkbox question's field, with its options as plain tuples for the page template."""
+
+    @cached_property
+    def options(self) -> list[tuple[str, str, bool, str]]:
+        """(element id, value, checked, label) of each option: what the template reads of Django's subwidgets."""
+        return [
+            (option.id_for_label, option.data["value"], option.data["selected"], option.choice_label)
+            for option in self.subwidgets
+        ]
+
+
 def _row_error(number: int, column: str, problem) -> ValidationError:
     return ValidationError(
         _("Row %(row)s: %(problem)s"),
@@ -267,6 +280,7 @@ def field_for(question: Question, choices, skill_areas=None) -> forms.Field:
     high = question.max_value
     kind = question.type
     T = Question.Type
+    options = {"bound_field_class": OptionsBoundField}  # radio buttons and checkboxes
     if kind == T.SHORT_TEXT:
         return forms.CharField(max_length=500, **common)
     if kind == T.LONG_TEXT:
@@ -291,17 +305,21 @@ def field_for(question: Question, choices, skill_areas=None) -> forms.Field:
             **common,
         )
     if kind == T.SINGLE_CHOICE:
-        return forms.ChoiceField(choices=_choices(question, choices), widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=_choices(question, choices), widget=forms.RadioSelect, **options, **common)
     if kind == T.MULTIPLE_CHOICE:
         return forms.MultipleChoiceField(
-            choices=_choices(question, choices), widget=forms.CheckboxSelectMultiple, **common
+            choices=_choices(question, choices), widget=forms.CheckboxSelectMultiple, **options, **common
         )
     if kind == T.SCALE:
         labels = {1: question.scale_min_label, 5: question.scale_max_label}
-        options = [(str(n), f"{n} – {labels[n]}" if labels.get(n) else str(n)) for n in range(1, 6)]
-        return forms.TypedChoiceField(choices=options, coerce=int, empty_value=None, widget=forms.RadioSelect, **common)
+        scale = [(str(n), f"{n} – {labels[n]}" if labels.get(n) else str(n)) for n in range(1, 6)]
+        return forms.TypedChoiceField(
+            choices=scale, coerce=int, empty_value=None, widget=forms.RadioSelect, **options, **common
+        )
     if kind == T.YES_NO:
-        return forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(
+            choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **options, **common
+        )
     if kind == T.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
     if kind == T.WORKFORCE_TABLE:
@@ -334,26 +352,40 @@ def to_initial(question: Question, value):
     return value
 
 
+def page_fields(questions) -> dict[str, forms.Field]:
+    """The fields asking a page's questions, in page order; labels in the active language.
+
+    One query for the skill areas of every table question on the page, and none without one.
+    """
+    tables = any(question.type == Question.Type.WORKFORCE_TABLE for question in questions)
+    skill_areas = _skill_areas() if tables else None
+    fields = {}
+    for question in questions:
+        fields[question.code] = field_for(question, question.choices.all(), skill_areas)
+        if question.is_choice and question.has_other:
+            fields[question.code + OTHER_SUFFIX] = forms.CharField(
+                label=_("Other, what?"), max_length=500, required=False
+            )
+    return fields
+
+
 class SectionForm(forms.Form):
     """One page of the survey; `questions` come with their choices prefetched."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, questions, require_complete=False, visible=None, **kwargs):
+    def __init__(self, *args, questions, require_complete=False, visible=None, fields=None, **kwargs):
+        """`fields` are the page's fields as `page_fields` built them, when the caller keeps them ready."""
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         self.require_complete = require_complete
         # A callable telling, from the cleaned data of this page, whether a question is shown.
         self.visible = visible or (lambda question, data: True)
-        # One query for the skill areas of every table question on the page, and none without one.
-        tables = any(question.type == Question.Type.WORKFORCE_TABLE for question in self.questions)
-        skill_areas = _skill_areas() if tables else None
-        for question in self.questions:
-            self.fields[question.code] = field_for(question, question.choices.all(), skill_areas)
-            if question.is_choice and question.has_other:
-                self.fields[question.code + OTHER_SUFFIX] = forms.CharField(
-                    label=_("Other, what?"), max_length=500, required=False
-                )
+        if fields is None:
+            fields = page_fields(self.questions)
+        # Copied as Django copies a form's declared fields: a form may change its own fields, never the shared ones.
+        for name, asking in fields.items():
+            self.fields[name] = copy.deepcopy(asking)
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,8 @@
 """Invitations and reminders: a link per company, its token stored only as a hash, one response per company.
 
-Mail goes out from a Celery task (tasks.deliver_invitation) that creates the
-invitation itself, so the raw token never travels through the broker.
+Each mail is owed first (an OutgoingMail row, see outbox.py); the worker that
+sends it creates the invitation itself, so the raw token never travels
+through the broker nor waits in a table.
 """
 
 import datetime
@@ -13,9 +14,9 @@ from django.utils import timezone
 
 from companies.models import Company, Contact
 
-from . import mail
+from . import mail, outbox
 from .mail import HELSINKI
-from .models import Invitation, Response, Survey
+from .models import Invitation, OutgoingMail, Response, Survey
 
 
 class SurveyClosedError(Exception):
@@ -60,20 +61,17 @@ class SendResult:
 
 
 def invitations_send(*, survey: Survey, companies, reminder: bool = False) -> SendResult:
-    """Queue an invitation e-mail to each active company that has an address; the mail goes after commit."""
-    from .tasks import deliver_invitation  # tasks imports this module
-
+    """Owe an invitation e-mail to each active company that has an address; the mails go after commit."""
     if survey.has_closed():
         raise SurveyClosedError(survey.slug)
     if not isinstance(companies, QuerySet):
         companies = Company.objects.filter(pk__in=[company.pk for company in companies])
     result = SendResult()
+    reachable = []
     for company in companies.filter(active=True).annotate(reachable=_reachable()).order_by("name", "pk"):
-        if company.reachable:
-            deliver_invitation.delay_on_commit(survey.pk, company.pk, reminder)
-            result.queued += 1
-        else:
-            result.skipped.append(company)
+        (reachable if company.reachable else result.skipped).append(company)
+    kind = OutgoingMail.Kind.REMINDER if reminder else OutgoingMail.Kind.INVITATION
+    result.queued = len(outbox.mails_owe(kind=kind, survey=survey, companies=reachable))
     return result
 
 
@@ -151,8 +149,6 @@ def reminder_send(*, survey: Survey, company: Company, manual: bool = False, now
     response, so each day's reminder goes at most once per company. Whether the
     company has submitted is checked here and again when the mail is sent.
     """
-    from .tasks import deliver_invitation  # tasks imports this module
-
     now = now or timezone.now()
     if not survey.is_open(now):
         return ReminderOutcome.CLOSED
@@ -173,7 +169,7 @@ def reminder_send(*, survey: Survey, company: Company, manual: bool = False, now
                     return ReminderOutcome.ALREADY_SENT
                 response.reminder_days_sent = [*response.reminder_days_sent, day]
                 response.save(update_fields=["reminder_days_sent"])
-        deliver_invitation.delay_on_commit(survey.pk, company.pk, True)
+        outbox.mail_owe(kind=OutgoingMail.Kind.REMINDER, survey=survey, company=company)
     return ReminderOutcome.QUEUED
 
 

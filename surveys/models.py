@@ -320,3 +320,37 @@ class Answer(models.Model):
             return Decimal(str(self.value)) if self.value not in (None, "") else None
         except ArithmeticError:
             return None
+
+
+class OutgoingMail(models.Model):
+    """A mail the portal owes a company, saved in the transaction that owes it.
+
+    A worker sends it after the commit; when the broker was down or the message got lost, Celery beat's sweep
+    sends it later (see surveys.outbox). `done_at` set means handled: sent, or found no longer due.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("submission confirmation")
+        INVITATION = "invitation", _("invitation")
+        REMINDER = "reminder", _("reminder")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="outgoing_mails", verbose_name=_("survey")
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation"))
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    tried_at = models.DateTimeField(_("last tried"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mails")
+        # The sweep reads only the mails still owed.
+        indexes = [models.Index(fields=["queued_at"], condition=Q(done_at__isnull=True), name="outgoingmail_owed")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.company} – {self.survey}"

@@ -1,17 +1,18 @@
 """Figures for staff: who has answered (overall, by building, by industry) and the results question by question.
 
-Every function here reads with a fixed number of queries and aggregates in Python, so the pages stay as fast
-with 500 organisations and 250 questions as with 50 and 25.
+Every function here reads with a fixed number of queries and lets PostgreSQL count (GROUP BY), so the pages stay
+as fast with 5,000 organisations and 250 questions as with 50 and 25.
 """
 
 import datetime
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, FilteredRelation, Func, Max, OuterRef, Prefetch, Q, TextField, When
+from django.db.models.expressions import Window
+from django.db.models.functions import Collate, Lower, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -37,12 +38,6 @@ class Tally:
     drafts: int = 0
     submitted: int = 0
 
-    def add(self, response: Response) -> None:
-        self.invited += 1
-        self.opened += response.first_opened_at is not None
-        self.drafts += response.last_saved_at is not None and response.submitted_at is None
-        self.submitted += response.submitted_at is not None
-
     @property
     def rate(self) -> float | None:
         """Submitted as a percentage of invited (None when nobody was invited)."""
@@ -67,7 +62,6 @@ class Progress:
     overall: Tally
     by_building: list[Tally]
     by_section: list[Tally]
-    pending: list[Invited]
 
 
 def current_buildings(company_ids, on: datetime.date | None = None) -> dict[int, list[str]]:
@@ -90,34 +84,79 @@ def section_label(letter: str) -> str:
     return f"{letter} {SECTIONS[letter]}" if letter in SECTIONS else _("Industry not known")
 
 
-def survey_progress(*, survey: Survey, on: datetime.date | None = None) -> Progress:
-    """Invited, opened, drafts and submitted, overall, by building and by industry section; in two queries."""
+def _tally_figures() -> dict:
+    """The four figures of a Tally as aggregates over responses; `distinct` because a join may repeat a row."""
+    return {
+        "invited": Count("pk", distinct=True),
+        "opened": Count("pk", distinct=True, filter=Q(first_opened_at__isnull=False)),
+        "drafts": Count("pk", distinct=True, filter=Q(last_saved_at__isnull=False, submitted_at__isnull=True)),
+        "submitted": Count("pk", distinct=True, filter=Q(submitted_at__isnull=False)),
+    }
+
+
+def invited_responses(survey: Survey):
+    """The responses of the organisations invited to the survey."""
     invited = Invitation.objects.filter(survey=survey, company_id=OuterRef("company_id"))
-    responses = (
-        Response.objects.filter(Exists(invited), survey=survey).select_related("company").order_by("company__name")
+    return Response.objects.filter(Exists(invited), survey=survey)
+
+
+def survey_progress(*, survey: Survey, on: datetime.date | None = None) -> Progress:
+    """Invited, opened, drafts and submitted, overall, by building and by industry section; in two queries.
+
+    PostgreSQL counts (GROUP BY), so the cost does not grow with the organisations read into Python.
+    """
+    on = on or timezone.localdate()
+    responses = invited_responses(survey)
+    by_section = {
+        row.pop("company__industry_section"): row
+        for row in responses.values("company__industry_section").annotate(**_tally_figures()).order_by()
+    }
+    # A LEFT JOIN to the tenancies in force: an organisation without one groups under NULL (no premises).
+    now = FilteredRelation(
+        "company__tenancies",
+        condition=Q(company__tenancies__start_date__lte=on)
+        & (Q(company__tenancies__end_date__isnull=True) | Q(company__tenancies__end_date__gte=on)),
     )
-    responses = list(responses)
-    buildings = current_buildings([r.company_id for r in responses], on)
+    by_building = {
+        row.pop("now__premises__building__name") or NO_BUILDING: row
+        for row in responses.annotate(now=now)
+        .values("now__premises__building__name")
+        .annotate(**_tally_figures())
+        .order_by()
+    }
     overall = Tally(_("All invited"))
-    by_building: dict[str, Tally] = {}
-    by_section: dict[str, Tally] = {}
-    pending = []
-    for response in responses:
-        overall.add(response)
-        names = buildings.get(response.company_id) or [NO_BUILDING]
-        for name in names:
-            by_building.setdefault(name, Tally(name or _("No premises in the village"))).add(response)
-        letter = response.company.industry_section
-        by_section.setdefault(letter, Tally(section_label(letter))).add(response)
-        if response.submitted_at is None:
-            pending.append(Invited(response.company, response, buildings.get(response.company_id, [])))
+    for figures in by_section.values():
+        for name, count in figures.items():
+            setattr(overall, name, getattr(overall, name) + count)
     # Groups without a building or an industry come last.
     return Progress(
         overall=overall,
-        by_building=[by_building[k] for k in sorted(by_building, key=lambda k: (k == NO_BUILDING, k))],
-        by_section=[by_section[k] for k in sorted(by_section, key=lambda k: (k == "", k))],
-        pending=pending,
+        by_building=[
+            Tally(name or _("No premises in the village"), **by_building[name])
+            for name in sorted(by_building, key=lambda k: (k == NO_BUILDING, k))
+        ],
+        by_section=[
+            Tally(section_label(letter), **by_section[letter])
+            for letter in sorted(by_section, key=lambda k: (k == "", k))
+        ],
     )
+
+
+def pending_responses(*, survey: Survey):
+    """The invited organisations that have not submitted, by name: a query to paginate."""
+    return (
+        invited_responses(survey)
+        .filter(submitted_at__isnull=True)
+        .select_related("company")
+        .order_by("company__name", "pk")
+    )
+
+
+def invited_rows(responses, on: datetime.date | None = None) -> list[Invited]:
+    """The given responses (one page of them) with their organisations' current buildings; one query."""
+    responses = list(responses)
+    buildings = current_buildings([response.company_id for response in responses], on)
+    return [Invited(r.company, r, buildings.get(r.company_id, [])) for r in responses]
 
 
 def days_to_deadline(survey: Survey, now: datetime.datetime | None = None) -> int | None:
@@ -223,20 +262,34 @@ class QuestionResult:
     first_date: datetime.date | None = None
     last_date: datetime.date | None = None
     needs: list[SkillAreaNeed] = field(default_factory=list)  # of a workforce needs table
+    other_total: int = 0  # “other” texts written, of which `other_texts` may show only the first
+    text_total: int = 0  # free-text answers written, of which `texts` may show only the first
 
     @property
     def kind(self) -> str:
         """Which block of the results template shows this question."""
-        T = Question.Type
-        return {
-            T.SINGLE_CHOICE: "counts",
-            T.MULTIPLE_CHOICE: "counts",
-            T.YES_NO: "counts",
-            T.SCALE: "scale",
-            T.INTEGER: "numbers",
-            T.DECIMAL: "numbers",
-            T.DATE: "dates",
-        }.get(self.question.type, "texts")
+        return _kind(self.question.type)
+
+    @property
+    def more_texts(self) -> int:
+        return self.text_total - len(self.texts) if self.kind == "texts" else 0
+
+    @property
+    def more_other_texts(self) -> int:
+        return self.other_total - len(self.other_texts)
+
+
+def _kind(question_type: str) -> str:
+    T = Question.Type
+    return {
+        T.SINGLE_CHOICE: "counts",
+        T.MULTIPLE_CHOICE: "counts",
+        T.YES_NO: "counts",
+        T.SCALE: "scale",
+        T.INTEGER: "numbers",
+        T.DECIMAL: "numbers",
+        T.DATE: "dates",
+    }.get(question_type, "texts")
 
 
 @dataclass
@@ -270,14 +323,14 @@ def _texts(rows: list[tuple[str, str]], with_names: bool) -> list[TextAnswer]:
     return [TextAnswer(text, None) for text in sorted(text for text, _company in rows)]
 
 
-def _needs(rows: list[tuple[object, str, str]], names: dict[str, str]) -> list[SkillAreaNeed]:
+def _needs(values: list[tuple[object, int]], names: dict[str, str]) -> list[SkillAreaNeed]:
     """Rows and people per skill area of the table answers, most people first."""
     totals = defaultdict(lambda: [0, 0])
-    for value, _other, _company in rows:
+    for value, times in values:
         for row in table_rows(value):
             area = str(row.get("skill_area", ""))
-            totals[area][0] += 1
-            totals[area][1] += int(_number(row.get("count")) or 0)
+            totals[area][0] += times
+            totals[area][1] += int(_number(row.get("count")) or 0) * times
     needs = [SkillAreaNeed(names.get(area, area), count, people) for area, (count, people) in totals.items()]
     return sorted(needs, key=lambda need: (-need.people, need.label))
 
@@ -289,22 +342,36 @@ def _need_text(need: SkillAreaNeed) -> str:
     return _("%(area)s: %(people)s (%(rows)s)") % {"area": need.label, "people": people, "rows": rows}
 
 
+def _median(numbers: list[tuple[Decimal, int]], count: int) -> Decimal:
+    """The median of numbers given as (number, times) pairs, as `statistics.median` gives it for the whole list."""
+    middle = sorted(numbers)
+    wanted = [(count - 1) // 2, count // 2]  # the one middle position, or the two around the middle
+    found, position = [], 0
+    for number, times in middle:
+        while wanted and wanted[0] < position + times:
+            found.append(number)
+            wanted.pop(0)
+        position += times
+    return found[0] if count % 2 else (found[0] + found[1]) / 2
+
+
 def _summarise(
-    question: Question, rows: list[tuple[object, str, str]], with_names: bool, names: dict[str, str] | None = None
+    question: Question, values: list[tuple[object, int]], texts: dict, with_names: bool, names
 ) -> QuestionResult:
-    """One question's result from its (value, other text, company name) rows; `names` of skill areas for tables."""
+    """One question's result from its distinct stored values with their counts, and its texts.
+
+    `texts` holds the question's ("text" or "other") rows of (text, company name) and their totals, as
+    `_text_rows` read them; `names` are the skill areas' names for a workforce needs table.
+    """
     result = QuestionResult(question)
-    rows = [row for row in rows if row[0] not in (None, "", [])]
-    result.answered = total = len(rows)
+    values = [(value, times) for value, times in values if value not in (None, "", [])]
+    result.answered = total = sum(times for _value, times in values)
     T = Question.Type
     if question.is_choice:
         tally = defaultdict(int)
-        others = []
-        for value, other, company in rows:
+        for value, times in values:
             for picked in value if isinstance(value, list) else [value]:
-                tally[picked] += 1
-            if other:
-                others.append((other, company))
+                tally[picked] += times
         labels = {choice.value: choice.label for choice in question.choices.all()}
         if question.has_other or tally.get(OTHER_VALUE):
             labels[OTHER_VALUE] = _("Other")
@@ -313,43 +380,52 @@ def _summarise(
         result.counts = [
             OptionCount(label, tally[value], _share(tally[value], total)) for value, label in labels.items()
         ]
-        result.other_texts = _texts(others, with_names)
+        rows, result.other_total = texts.get("other", ([], 0))
+        result.other_texts = _texts(rows, with_names)
     elif question.type == T.YES_NO:
         tally = defaultdict(int)
-        for value, _other, _company in rows:
-            tally[value] += 1
+        for value, times in values:
+            tally[str(value)] += times
         result.counts = [OptionCount(_("Yes"), tally["yes"], _share(tally["yes"], total))]
         result.counts.append(OptionCount(_("No"), tally["no"], _share(tally["no"], total)))
     elif question.type == T.SCALE:
-        points = [int(n) for n in (_number(value) for value, _o, _c in rows) if n is not None and 1 <= n <= 5]
-        result.answered = total = len(points)
-        names = {1: question.scale_min_label, 5: question.scale_max_label}
+        points = defaultdict(int)
+        for value, times in values:
+            number = _number(value)
+            if number is not None and 1 <= number <= 5:
+                points[int(number)] += times
+        result.answered = total = sum(points.values())
+        labels = {1: question.scale_min_label, 5: question.scale_max_label}
         for point in range(1, 6):
-            label = f"{point} – {names[point]}" if names.get(point) else str(point)
-            result.counts.append(OptionCount(label, points.count(point), _share(points.count(point), total)))
-        result.mean = (Decimal(sum(points)) / total).quantize(Decimal("0.01")) if total else None
+            label = f"{point} – {labels[point]}" if labels.get(point) else str(point)
+            result.counts.append(OptionCount(label, points[point], _share(points[point], total)))
+        mean = Decimal(sum(point * times for point, times in points.items())) / total if total else None
+        result.mean = mean.quantize(Decimal("0.01")) if total else None
     elif question.type in Question.NUMBER_TYPES:
-        numbers = [n for n in (_number(value) for value, _o, _c in rows) if n is not None]
-        result.answered = len(numbers)
+        numbers = [(n, times) for n, times in ((_number(value), times) for value, times in values) if n is not None]
+        result.answered = count = sum(times for _n, times in numbers)
         if numbers:
             result.numbers = NumberSummary(
-                count=len(numbers),
-                mean=(sum(numbers) / len(numbers)).quantize(Decimal("0.01")),
-                minimum=min(numbers),
-                maximum=max(numbers),
-                median=statistics.median(numbers),
+                count=count,
+                mean=(sum(n * times for n, times in numbers) / count).quantize(Decimal("0.01")),
+                minimum=min(n for n, _times in numbers),
+                maximum=max(n for n, _times in numbers),
+                median=_median(numbers, count),
             )
     elif question.type == T.DATE:
-        dates = [d for d in (_date(value) for value, _o, _c in rows) if d is not None]
-        result.answered = len(dates)
+        dates = [(d, times) for d, times in ((_date(value), times) for value, times in values) if d is not None]
+        result.answered = sum(times for _d, times in dates)
         if dates:
-            result.first_date, result.last_date = min(dates), max(dates)
+            result.first_date, result.last_date = min(d for d, _t in dates), max(d for d, _t in dates)
     elif question.type == T.WORKFORCE_TABLE:
-        result.needs = _needs(rows, names or {})
+        result.needs = _needs(values, names or {})
         # Shown as lines of text wherever a template has no table of its own for them.
         result.texts = [TextAnswer(_need_text(need), None) for need in result.needs]
+        result.text_total = len(result.texts)
     else:
-        result.texts = _texts([(str(value), company) for value, _other, company in rows], with_names)
+        rows, result.text_total = texts.get("text", ([], 0))
+        result.answered = result.text_total
+        result.texts = _texts(rows, with_names)
     return result
 
 
@@ -363,6 +439,74 @@ def survey_questions(survey: Survey):
     )
 
 
+# What the results are computed from: PostgreSQL counts, Python reads a few thousand rows ------------------------------
+
+# An answer counts when it holds something: not SQL NULL, JSON null, "" or [].
+ANSWERED = Q(value__isnull=False) & ~Q(value=None) & ~Q(value="") & ~Q(value=[])
+
+
+def _value_counts(answers, question_ids: list[int]) -> list[tuple[int, object, int]]:
+    """(question id, stored value, how many) of every distinct value of the questions; one query.
+
+    A scale, a choice, yes/no, a number or a date takes few distinct values, so this reads a few thousand rows
+    where the answers are hundreds of thousands; the figures come out of them exactly as out of every answer.
+    """
+    rows = answers.filter(question_id__in=question_ids).values_list("question_id", "value")
+    return list(rows.annotate(times=Count("pk")).order_by())
+
+
+def _text_rows(answers, *, text_ids, choice_ids, with_names: bool, limit: int | None) -> list[tuple]:
+    """(question id, text, organisation, texts of the question) of the first `limit` texts of each question.
+
+    The free texts of text questions and the “other” texts of choice questions, ordered as `_texts` orders
+    them (by organisation and text for staff, by text for others); one query.
+    """
+    text = Case(
+        When(question_id__in=choice_ids, then=F("other_text")),
+        default=Func(F("value"), template="(%(expressions)s #>> '{}')"),
+        output_field=TextField(),
+    )
+    order = [Collate(text, "C"), "pk"]
+    if with_names:
+        order.insert(0, Collate(Lower("response__company__name"), "C"))
+    rows = (
+        answers.filter(ANSWERED)
+        .filter(Q(question_id__in=text_ids) | Q(question_id__in=choice_ids) & ~Q(other_text=""))
+        .annotate(
+            text=text,
+            rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=order),
+            written=Window(Count("pk"), partition_by=[F("question_id")]),
+        )
+        .values_list("question_id", "text", "response__company__name", "written")
+    )
+    if limit is not None:
+        rows = rows.filter(rank__lte=limit)
+    return list(rows.order_by("question_id", "rank"))
+
+
+def _figures(answers, questions: list[Question], *, with_names: bool, texts_limit: int | None) -> dict:
+    """What the results are summarised from: the values with their counts, and the texts; two queries."""
+    text_ids = [q.pk for q in questions if _kind(q.type) == "texts" and q.type != Question.Type.WORKFORCE_TABLE]
+    choice_ids = [q.pk for q in questions if q.is_choice]
+    counted = [q.pk for q in questions if q.pk not in set(text_ids)]
+    return {
+        "values": _value_counts(answers, counted),
+        "texts": _text_rows(
+            answers, text_ids=text_ids, choice_ids=choice_ids, with_names=with_names, limit=texts_limit
+        ),
+    }
+
+
+def results_state(responses) -> dict:
+    """How many responses count, and when the latest was saved and submitted; one query.
+
+    A saved page, a submit or a removed response changes it, so a cache keyed by it is computed again after
+    each of those; a change that moves none of them (an answer corrected in the admin, an organisation moving
+    building) shows once the cached entry expires.
+    """
+    return responses.aggregate(count=Count("pk"), saved=Max("last_saved_at"), submitted=Max("submitted_at"))
+
+
 def survey_results(
     *,
     survey: Survey,
@@ -370,22 +514,28 @@ def survey_results(
     include_drafts: bool = False,
     building: Building | None = None,
     industry: str = "",
+    texts_limit: int | None = None,
 ) -> Results:
-    """Each question's aggregate over the responses that count; four queries whatever the size of the survey.
+    """Each question's aggregate over the responses that count; five queries whatever the size of the survey.
 
-    A fifth reads the names of the skill areas when the survey has a workforce needs table.
+    `texts_limit` keeps the first texts of each question (their number stays in `text_total`). A sixth query
+    reads the names of the skill areas when the survey has a workforce needs table.
     """
     responses = filtered_responses(survey=survey, include_drafts=include_drafts, building=building, industry=industry)
     questions = list(survey_questions(survey))
+    answers = Answer.objects.filter(response__in=responses)
+    figures = _figures(answers, questions, with_names=with_names, texts_limit=texts_limit)
     has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question in questions)
     names = skill_area_names() if has_table else {}
-    rows = defaultdict(list)
-    answers = Answer.objects.filter(response__in=responses).values_list(
-        "question_id", "value", "other_text", "response__company__name"
-    )
-    for question_id, value, other, company in answers:
-        rows[question_id].append((value, other, company))
+    values = defaultdict(list)
+    for question_id, value, times in figures["values"]:
+        values[question_id].append((value, times))
+    choice_ids = {question.pk for question in questions if question.is_choice}
+    texts = defaultdict(dict)
+    for question_id, text, company, written in figures["texts"]:
+        kind = "other" if question_id in choice_ids else "text"
+        texts[question_id].setdefault(kind, ([], written))[0].append((text, company))
     return Results(
         responses=responses.count(),
-        questions=[_summarise(question, rows[question.pk], with_names, names) for question in questions],
+        questions=[_summarise(q, values[q.pk], texts[q.pk], with_names, names) for q in questions],
     )

@@ -13,11 +13,14 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from workforce.survey import needs_sync_from_response, rows_text, skill_area_names
 
-from .forms import OTHER_SUFFIX, SectionForm, to_initial
+from . import content
+from .forms import OTHER_SUFFIX, SectionForm, page_fields, to_initial
 from .models import OTHER_VALUE, Answer, Choice, Invitation, PageState, Question, Response, Section, hash_token
 
 MAX_TOKEN_LENGTH = 100
@@ -31,13 +34,21 @@ def _ordered_choices() -> Prefetch:
     return Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
 
 
-def section_questions(section: Section):
-    """The questions of a page with what rendering and visibility need, in two queries."""
-    return (
-        section.questions.select_related("shown_if_choice__question")
-        .prefetch_related(_ordered_choices())
-        .order_by("order", "pk")
-    )
+def section_questions(section: Section) -> list[Question]:
+    """The questions of a page with what rendering and visibility need.
+
+    Two queries the first time a worker shows the page, none after while the survey's content is unchanged
+    (see surveys.content). The list and its questions are shared by the requests of a worker: read, never change.
+    """
+
+    def read():
+        return list(
+            section.questions.select_related("shown_if_choice__question")
+            .prefetch_related(_ordered_choices())
+            .order_by("order", "pk")
+        )
+
+    return content.cached(("section_questions", section.pk), read, content.content_version())
 
 
 def survey_questions(response: Response):
@@ -110,6 +121,17 @@ def display_value(question: Question, value, other_text: str = "", *, names: dic
     return str(value)
 
 
+def section_fields(section: Section, questions: list[Question]) -> dict:
+    """The page's form fields, built once per worker and language while the survey's content is unchanged.
+
+    A page with a workforce needs table builds them each time: its skill areas change apart from the survey.
+    """
+    if any(question.type == Question.Type.WORKFORCE_TABLE for question in questions):
+        return page_fields(questions)
+    key = ("section_fields", section.pk, tuple(question.pk for question in questions), get_language())
+    return content.cached(key, lambda: page_fields(questions), content.content_version())
+
+
 def build_form(response: Response, section: Section, questions, data=None, *, require_complete=False, stored=None):
     """The page's form: bound to posted data, or filled with the stored answers and the page's version."""
     questions = list(questions)
@@ -121,6 +143,7 @@ def build_form(response: Response, section: Section, questions, data=None, *, re
             questions=questions,
             require_complete=require_complete,
             visible=lambda question, page_data: is_visible(question, page_data, page_codes, stored),
+            fields=section_fields(section, questions),
         )
     answers = stored_answers(response)
     stored = {pk: answer.value for pk, answer in answers.items()} if stored is None else stored
@@ -138,6 +161,7 @@ def build_form(response: Response, section: Section, questions, data=None, *, re
         initial=initial,
         questions=questions,
         visible=lambda question, _data: is_visible(question, page_values, page_codes, stored),
+        fields=section_fields(section, questions),
     )
 
 
@@ -253,20 +277,7 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
             if changes:
                 return _conflict(response, section, questions, data, state, changes)
             # Stale, but identical to what is stored (a double click, or a colleague typing the same): no loss.
-        for question in questions:
-            value, other = answers[question.pk]
-            answer = current.get(question.pk)
-            if value is None:
-                if answer is not None:
-                    answer.delete()
-                    del current[question.pk]
-            elif answer is None:
-                current[question.pk] = Answer.objects.create(
-                    response=response, question=question, value=value, other_text=other
-                )
-            elif answer.value != value or answer.other_text != other:
-                answer.value, answer.other_text = value, other
-                answer.save(update_fields=["value", "other_text", "updated_at"])
+        _write_answers(response, questions, answers, current)
         _clear_hidden_answers(response, current)
         if locked.submitted_at is not None:
             # An edit after submitting: the workforce needs made from the table follow it.
@@ -310,9 +321,63 @@ def _clear_hidden_answers(response: Response, current: dict[int, Answer]) -> Non
             hidden.append(question.pk)
             del values[question.pk]
     if hidden:
-        # Deleted one by one so that the history keeps a trace of each.
-        for answer in Answer.objects.filter(response=response, question_id__in=hidden):
-            answer.delete()
+        _delete_with_history(list(Answer.objects.filter(response=response, question_id__in=hidden)))
+
+
+def _write_answers(response: Response, questions, answers: dict, current: dict[int, Answer]) -> None:
+    """Write a page's answers in a number of queries that does not grow with its questions.
+
+    New answers are inserted together, changed ones updated together, emptied ones deleted together; each with
+    the history rows a one-by-one save or delete would have written (type, values, the request's user).
+    `current` ({question id: Answer}) is updated to what is now stored. The caller holds the response's row lock,
+    so no other save inserts the same answers meanwhile.
+    """
+    created, changed, emptied = [], [], []
+    for question in questions:
+        value, other = answers[question.pk]
+        answer = current.get(question.pk)
+        if value is None:
+            if answer is not None:
+                emptied.append(current.pop(question.pk))
+        elif answer is None:
+            answer = Answer(response=response, question=question, value=value, other_text=other)
+            created.append(answer)
+            current[question.pk] = answer
+        elif answer.value != value or answer.other_text != other:
+            # bulk_update does not apply auto_now: the time is set here as save() would.
+            answer.value, answer.other_text, answer.updated_at = value, other, timezone.now()
+            changed.append(answer)
+    if created:
+        bulk_create_with_history(created, Answer)
+    if changed:
+        bulk_update_with_history(changed, Answer, ["value", "other_text", "updated_at"])
+    if emptied:
+        _delete_with_history(emptied)
+
+
+def _delete_with_history(answers: list[Answer]) -> None:
+    """Delete answers in two queries, with the "-" history row each `answer.delete()` would have written.
+
+    A queryset delete would still send post_delete once per answer (simple-history listens to it) and so write
+    the history one row at a time; the rows are written here together and the answers deleted without signals.
+    Nothing else listens to an answer's deletion and nothing refers to an answer.
+    """
+    history = Answer.history.model
+    now = timezone.now()
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=now,
+                history_user=history.get_default_history_user(answer),
+                history_change_reason=None,
+                history_type="-",
+                **{field.attname: getattr(answer, field.attname) for field in history.tracked_fields},
+            )
+            for answer in answers
+        ]
+    )
+    deleted = Answer.objects.filter(pk__in=[answer.pk for answer in answers])
+    deleted._raw_delete(deleted.db)
 
 
 # Submitting ----------------------------------------------------------------
@@ -336,7 +401,7 @@ def first_incomplete_section(response: Response) -> Section | None:
 
 def response_submit(*, response: Response, now=None) -> SubmitResult:
     """Mark the response submitted once; a double click or a refresh changes nothing more."""
-    from . import tasks
+    from . import outbox
 
     now = now or timezone.now()
     if not response.survey.has_opened(now):
@@ -357,5 +422,6 @@ def response_submit(*, response: Response, now=None) -> SubmitResult:
         response.submitted_at = response.last_saved_at = now
         # The submitted table rows become the company's workforce needs, in the same transaction.
         needs_sync_from_response(response=response)
-        tasks.send_submission_confirmation.delay_on_commit(response.pk)
+        # The confirmation is owed in the same transaction: a broker outage defers it, never loses it.
+        outbox.mail_owe(kind=outbox.Kind.CONFIRMATION, survey=response.survey, company=response.company)
     return SubmitResult("submitted")

@@ -1,38 +1,24 @@
-"""Celery tasks of the survey: thin wrappers that fetch by id and call the invitation and mail services."""
-
-import smtplib
+"""Celery tasks of the survey: thin wrappers around the outgoing mail and the reminders, with their retry policy."""
 
 from celery import shared_task
 
-from companies.models import Company
-
-from . import invitations, mail
-from .models import Response, Survey
+from . import invitations, outbox
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
-def send_submission_confirmation(self, response_id: int) -> int:
-    response = Response.objects.select_related("survey", "company").filter(pk=response_id).first()
-    if response is None:
-        return 0
+# No result is kept: nobody reads it, and a web request that queues the mail need not reach the result backend.
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True, ignore_result=True)
+def deliver_mail(self, mail_id: int) -> None:
+    """Send one owed mail (a confirmation, an invitation or a reminder); a second delivery does nothing."""
     try:
-        return mail.send_submission_confirmation(response)
-    except OSError as error:  # the mail server did not answer; try again later
+        outbox.mail_deliver(mail_id=mail_id)
+    except OSError as error:  # the mail server did not answer; try again later (smtplib's errors are OSErrors)
         raise self.retry(exc=error) from error
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=5 * 60, acks_late=True)
-def deliver_invitation(self, survey_id: int, company_id: int, is_reminder: bool = False) -> int | None:
-    """Create an invitation and mail its link; returns the invitation's id, or None when nothing went out."""
-    survey = Survey.objects.filter(pk=survey_id).first()
-    company = Company.objects.filter(pk=company_id).first()
-    if survey is None or company is None:
-        return None
-    try:
-        invitation = invitations.invitation_deliver(survey=survey, company=company, is_reminder=is_reminder)
-    except (smtplib.SMTPException, OSError) as error:  # nothing was kept; a retry makes a fresh link
-        raise self.retry(exc=error) from error
-    return invitation.pk if invitation else None
+@shared_task(ignore_result=True)
+def sweep_outgoing_mail() -> list[int]:
+    """Run every two minutes by Celery beat: send again the mail that no worker took in time."""
+    return outbox.mails_sweep()
 
 
 @shared_task

@@ -39,7 +39,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin, with the site that asks for the two-factor code (teknokyla/core/admin_site.py).
+    "teknokyla.core.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "axes",
+    # Optional two-factor authentication of staff (TOTP apps).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "teknokyla.core",
     "companies",
     "surveys",
@@ -70,7 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the two-factor code (teknokyla/core/twofactor.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "teknokyla.core.faults.DatabaseUnavailableMiddleware",  # a lost database connection: a 503 page, not a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -110,13 +117,18 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # The cache (rate limits, derived figures) sits in the next Redis database, apart from the broker's queues.
 _redis = urlsplit(REDIS_URL)
 _cache_db = int((_redis.path or "/0").strip("/") or 0) + 1
+# A cache fault never breaks a page (django-redis): the call answers as a miss (get gives its default, incr None) and
+# the error goes to the log. A Redis that is down refuses in milliseconds; one that hangs costs each call its socket
+# timeout. The rate limit of invitation links then lets links open (surveys.views.answering._is_blocked).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": env.str("CACHE_URL", default=urlunsplit(_redis._replace(path=f"/{_cache_db}"))),
         "KEY_PREFIX": "teknokyla",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # django-axes first: it refuses a locked-out login before any password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -163,6 +175,13 @@ MEDIA_ROOT = PRIVATE_ROOT
 # No URL serves this prefix: files go out only through views that check permissions.
 MEDIA_URL = "/private-files/"
 
+# Two-factor authentication of staff (django-otp TOTP). Optional per user; with STAFF_TWO_FACTOR_REQUIRED on, staff and
+# viewers without an authenticator are sent to set one up before any staff page.
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Teknologiakylä 3.0"
+# After each wrong code the next try waits 1, 2, 4, 8 … seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -181,8 +200,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Above the longest task, so a task of a dead worker is redelivered only then.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# A web request that queues a task must not hang on a broker that is down or stuck: a refused connection fails in
+# milliseconds, a silent one within about two seconds; the caller keeps its row (a queued build, an owed mail) and a
+# beat sweep sends it later. The socket timeout stays above the worker's one-second BRPOP wait.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Above the longest task, so a task of a dead worker is redelivered only then.
+    "visibility_timeout": 2 * 60 * 60,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_EXPIRES = 24 * 60 * 60

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from teknokyla.core import twofactor_views
 from teknokyla.core import views as core_views
 
 admin.site.site_header = _("Teknologiakylä 3.0 – administration")
@@ -16,7 +17,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", twofactor_views.LoginView.as_view(), name="login"),
+    path("accounts/two-factor/", twofactor_views.settings_page, name="two_factor"),
+    path("accounts/two-factor/verify/", twofactor_views.verify, name="two_factor_verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("companies.urls")),

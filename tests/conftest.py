@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
 
@@ -44,6 +45,18 @@ def _own_cache_namespace(settings):
     # The cache is the real Redis; each test gets its own key prefix so counters never leak between tests.
     default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     settings.CACHES = {**settings.CACHES, "default": default}
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    # A test that activates a language (directly or through a view run in this thread) must not leave it
+    # active for the tests after it.
+    before = translation.get_language()
+    yield
+    if before:
+        translation.activate(before)
+    else:
+        translation.deactivate()
 
 
 def _client_for(user) -> Client:

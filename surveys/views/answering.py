@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +16,7 @@ from redis.exceptions import RedisError
 
 from teknokyla.core.security import client_ip
 
-from .. import services
+from .. import drafts, services
 from ..forms import OTHER_SUFFIX
 from ..models import Question, Response, Section, Survey
 
@@ -44,10 +45,15 @@ def _miss_key(request) -> str:
     return "surveys:link-miss:" + client_ip(request)
 
 
+# When the cache (Redis) is down, the rate limit fails open, with a warning in the log: links still open, because
+# the tokens are far too long to guess and a company must never be locked out by our outage. The configured cache
+# (django-redis) answers a fault as a miss (get: None, incr: None); a cache that raises is caught here.
+
+
 def _is_blocked(key: str) -> bool:
     try:
         return (cache.get(key) or 0) >= MISS_LIMIT
-    except RedisError:  # without the cache, links still open: the tokens are too long to guess anyway
+    except RedisError:
         logger.warning("rate limit unavailable: the cache does not answer")
         return False
 
@@ -60,10 +66,12 @@ def _count_miss(key: str) -> None:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, MISS_WINDOW)
             misses = 1
-        if misses >= MISS_LIMIT:
+        if misses is not None and misses >= MISS_LIMIT:
             # The block lasts a full window from the miss that started it.
             cache.touch(key, MISS_WINDOW)
     except RedisError:
+        misses = None
+    if misses is None:
         logger.warning("rate limit unavailable: the cache does not answer")
 
 
@@ -82,7 +90,8 @@ def open_link(request, token):
         request.session.cycle_key()
         request.session[SESSION_KEY] = invitation.response_id
         request.session[INVITATION_KEY] = invitation.pk
-        reply = redirect("surveys:start")
+        kept = drafts.kept_pages_take(session=request.session, response_id=invitation.response_id)
+        reply = _save_kept_pages(request, kept) if kept else redirect("surveys:start")
     # The token is in this URL: never pass it on to another site.
     reply["Referrer-Policy"] = "no-referrer"
     return reply
@@ -218,7 +227,7 @@ def _error_summary(form, rows) -> list[tuple[str, str]]:
     return errors
 
 
-def _render_page(request, survey_response, sections, number, form, *, status=200, result=None):
+def _render_page(request, survey_response, sections, number, form, *, status=200, result=None, kept=False):
     rows = _rows(form)
     context = {
         "survey": survey_response.survey,
@@ -233,6 +242,8 @@ def _render_page(request, survey_response, sections, number, form, *, status=200
         "errors": _error_summary(form, rows) if status == 400 else [],
         "status": result.status if result else "",
         "changes": result.changes if result else [],
+        "owner_marker": drafts.owner_marker(response_id=survey_response.pk),
+        "kept": kept,
     }
     return render(request, "surveys/answer/page.html", context, status=status)
 
@@ -247,8 +258,16 @@ def _after_save(action: str, number: int, total: int):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@survey_session
-def page(request, survey_response, number):
+def page(request, number):
+    survey_response = _session_response(request)
+    if request.method == "POST":
+        # The page names its response: a post for another response than the session's (a session that
+        # ended, or another company's link opened since) is kept for that response, never saved here.
+        owner = request.POST.get(drafts.OWNER_FIELD)
+        if survey_response is None or (owner and drafts.marker_response_id(marker=owner) != survey_response.pk):
+            return _keep_unsaved_page(request, number, owner)
+    if survey_response is None:
+        return render(request, "surveys/answer/no_session.html", status=404)
     survey = survey_response.survey
     if request.method == "GET" and not survey.is_open():
         return redirect("surveys:start")
@@ -267,6 +286,7 @@ def page(request, survey_response, number):
         response=survey_response, section=section, data=request.POST, require_complete=action == "next"
     )
     if result.saved:
+        drafts.kept_page_forget(session=request.session, response_id=survey_response.pk, number=number)
         messages.success(request, _("Your answers were saved."))
         return _after_save(action, number, len(sections))
     if result.status == "not_open":
@@ -274,6 +294,58 @@ def page(request, survey_response, number):
     return _render_page(
         request, survey_response, sections, number, result.form, status=PAGE_STATUS[result.status], result=result
     )
+
+
+# A session that ended in the middle of a page --------------------------------------------------------
+
+
+def _keep_unsaved_page(request, number, owner):
+    """Keep what was posted in this browser's session until the invitation link is opened again."""
+    if not drafts.kept_page_store(session=request.session, marker=owner, number=number, data=request.POST):
+        # No genuine marker: nothing says whose answers these are, so nothing is kept.
+        return render(request, "surveys/answer/no_session.html", status=404)
+    logger.info("survey page %s posted without a session: kept until the link is opened again", number)
+    return render(request, "surveys/answer/kept.html", {"keep_days": drafts.KEEP_FOR.days}, status=403)
+
+
+def _save_kept_pages(request, kept: list[drafts.KeptPage]):
+    """The link was opened again: save the pages kept when the session ended, or show what stops one."""
+    survey_response = _session_response(request)
+    sections = list(survey_response.survey.sections.all())
+    saved_number = None
+    later = []
+    for position, page_kept in enumerate(kept):
+        if not 1 <= page_kept.number <= len(sections):
+            continue  # the survey's pages changed since: that page no longer exists
+        with translation.override(page_kept.language):  # "1234,5" was typed on a Finnish page
+            result = services.page_save(
+                response=survey_response, section=sections[page_kept.number - 1], data=page_kept.data
+            )
+        if result.saved:
+            saved_number = page_kept.number
+        elif result.status == "not_open":
+            later.append(page_kept)
+        else:
+            # Invalid, a colleague's newer save, or the deadline: the typed answers go back into the fields,
+            # with the reason next to them; a later kept page waits for the next opening of the link.
+            drafts.kept_pages_put_back(session=request.session, pages=later + kept[position + 1 :])
+            if saved_number is not None:
+                messages.success(request, _("Your earlier answers were saved."))
+            return _render_page(
+                request,
+                survey_response,
+                sections,
+                page_kept.number,
+                result.form,
+                status=PAGE_STATUS[result.status],
+                result=result,
+                kept=True,
+            )
+    drafts.kept_pages_put_back(session=request.session, pages=later)
+    if saved_number is None:
+        return redirect("surveys:start")
+    messages.success(request, _("Your earlier answers were saved."))
+    return redirect("surveys:page", number=saved_number)
 
 
 @never_cache

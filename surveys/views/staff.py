@@ -1,22 +1,46 @@
 """Staff pages of the survey: the list, the response dashboard, the results, the exports and manual reminders."""
 
+import contextlib
+import hashlib
 import tempfile
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from redis.exceptions import RedisError
 
 from companies.models import Company
 from teknokyla.core.access import is_portal_staff, staff_required, viewer_required
 
-from .. import exports, invitations
+from .. import content, exports, invitations
 from ..invitations import ReminderOutcome
 from ..models import Response, Survey
-from ..results import ResultsFilterForm, days_to_deadline, survey_progress, survey_results
+from ..results import (
+    ResultsFilterForm,
+    days_to_deadline,
+    filtered_responses,
+    invited_rows,
+    pending_responses,
+    results_state,
+    survey_progress,
+    survey_results,
+)
+
+# Invited organisations that have not submitted, a page at a time, as the directory lists companies.
+PENDING_PAGE_SIZE = 50
+# Free texts shown per question before the “show all” link.
+TEXTS_SHOWN = 20
+# The rendered figures stay this long at most; the key changes with every save, submit or content change anyway.
+RESULTS_CACHE_SECONDS = 600
 
 
 @viewer_required
@@ -33,9 +57,15 @@ def survey_list(request):
 @require_GET
 def dashboard(request, slug):
     survey = get_object_or_404(Survey, slug=slug)
+    progress = survey_progress(survey=survey)
+    paginator = Paginator(pending_responses(survey=survey), PENDING_PAGE_SIZE)
+    paginator.count = progress.overall.invited - progress.overall.submitted  # known already: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "survey": survey,
-        "progress": survey_progress(survey=survey),
+        "progress": progress,
+        "page": page,
+        "pending": invited_rows(page.object_list),
         "days_left": days_to_deadline(survey),
         "is_open": survey.is_open(),
     }
@@ -47,16 +77,51 @@ def dashboard(request, slug):
 def results(request, slug):
     survey = get_object_or_404(Survey, slug=slug)
     form = ResultsFilterForm(request.GET)
-    summary = None
+    context = {"survey": survey, "form": form, "results": None, "results_html": ""}
     if form.is_valid():
-        summary = survey_results(
-            survey=survey,
-            with_names=is_portal_staff(request.user),
-            include_drafts=form.cleaned_data["drafts"],
-            building=form.cleaned_data["building"],
-            industry=form.cleaned_data["industry"],
+        context.pop("results")
+        context["results_html"] = _results_html(request, survey, form.cleaned_data)
+    return render(request, "surveys/staff/results.html", context)
+
+
+def _results_html(request, survey: Survey, filters: dict) -> str:
+    """The figures of the results page, rendered once per change and then read from the cache.
+
+    The key holds everything the HTML depends on: the survey and its content's version (the questions' texts),
+    the filters, who reads (names or not), the language, the "show all" links, and the state of the responses
+    that count (their number, latest save and submit). Without Redis the figures are computed every time.
+    """
+    options = {
+        "survey": survey,
+        "with_names": is_portal_staff(request.user),
+        "include_drafts": filters["drafts"],
+        "building": filters["building"],
+        "industry": filters["industry"],
+        # ?texts=all lists every free text; by default each question shows its first ones and a link to the rest.
+        "texts_limit": None if request.GET.get("texts") == "all" else TEXTS_SHOWN,
+    }
+    query = request.GET.copy()
+    query["texts"] = "all"
+    version = content.content_version()
+    key = None
+    if version is not None:
+        state = results_state(
+            filtered_responses(**{k: options[k] for k in ("survey", "include_drafts", "building", "industry")})
         )
-    return render(request, "surveys/staff/results.html", {"survey": survey, "form": form, "results": summary})
+        parts = [version, state, {k: getattr(v, "pk", v) for k, v in options.items()}, get_language(), query]
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+        key = f"survey-results:{survey.pk}:{digest}"
+        with contextlib.suppress(RedisError):
+            cached = cache.get(key)
+            if cached is not None:
+                return mark_safe(cached)  # noqa: S308 - HTML this view rendered and stored
+    summary = survey_results(**options)
+    context = {"results": summary, "include_drafts": filters["drafts"], "all_texts_query": query.urlencode()}
+    html = render_to_string("surveys/staff/_results.html", context, request=request)
+    if key is not None:
+        with contextlib.suppress(RedisError):
+            cache.set(key, str(html), RESULTS_CACHE_SECONDS)
+    return html
 
 
 # Staff only: the export puts company names next to their free-text answers.

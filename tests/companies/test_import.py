@@ -800,3 +800,17 @@ def test_page_lists_the_errors_in_finnish(staff_client, village):
     assert "2" in items[0] and "building" in items[0] and "Kosmoss" in items[0]
     assert "3" in items[1] and "contact_email" in items[1] and "Syötä kelvollinen sähköpostiosoite" in items[1]
     assert Company.objects.count() == 0
+
+
+def test_a_far_too_large_upload_is_refused_before_it_is_read(staff_client, village):
+    # 7 MB of a valid workbook's bytes plus padding: refused on its announced length, the message next to the field.
+    padded = xlsx_bytes([SAATO]) + b"\0" * (7 * 1024 * 1024)
+
+    response = staff_client.post(IMPORT_URL, {"file": upload(padded)})
+
+    assert response.status_code == 413
+    assert response.headers["Content-Language"] == "fi"
+    form = response.context["form"]
+    assert form.errors["file"] == ["Tiedosto on suurempi kuin 5 Mt."]
+    assert "Tiedosto on suurempi kuin 5 Mt." in response.content.decode()
+    assert Company.objects.count() == 0

@@ -55,7 +55,8 @@ REQUIRED = {
 }
 
 
-def test_company_journey_has_no_axe_violations(live_server, page, invited_company, axe_audit):
+@pytest.mark.trust("A page of the company journey fails WCAG 2.1 AA (axe-core)", area="Accessibility")
+def test_company_journey_has_no_axe_violations(live_server, page, invited_company, axe_audit, trust_figure):
     survey, company, token = invited_company.survey, invited_company.company, invited_company.token
 
     page.goto(f"{live_server.url}/s/not-a-real-invitation-token/")
@@ -91,10 +92,13 @@ def test_company_journey_has_no_axe_violations(live_server, page, invited_compan
     assert page.locator("main input[type=radio]").count() == 0
     _audit(page, axe_audit, "closed, read-only")
 
+    trust_figure("page states scanned (laptop and phone)", len(axe_audit.checked))
+    trust_figure("with violations", len(axe_audit.failures))
     axe_audit.assert_clean()
 
 
-def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, demo_data, axe_audit):
+@pytest.mark.trust("A main staff page fails WCAG 2.1 AA (axe-core)", area="Accessibility")
+def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, demo_data, axe_audit, trust_figure):
     survey, plan = demo_data.survey, demo_data.plan
     page.goto(f"{live_server.url}/accounts/login/")
     axe_audit.check(page, "login")
@@ -149,6 +153,8 @@ def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, dem
     assert page.locator("main [role=alert]").count() > 0
     axe_audit.check(page, "new workshop with errors")
 
+    trust_figure("pages scanned", len(axe_audit.checked))
+    trust_figure("with violations", len(axe_audit.failures))
     axe_audit.assert_clean()
 
 
@@ -162,8 +168,9 @@ def open_survey():
     return token
 
 
+@pytest.mark.trust("A page has no link to the accessibility statement and its feedback channel", area="Accessibility")
 def test_every_footer_links_the_accessibility_statement(
-    live_server, page, login, staff, outsider, open_survey, axe_audit
+    live_server, page, login, staff, outsider, open_survey, axe_audit, trust_figure
 ):
     statement = reverse("accessibility")
     pages = [
@@ -189,12 +196,16 @@ def test_every_footer_links_the_accessibility_statement(
     assert reply.status == 403
     assert page.locator(f"footer a[href='{statement}']").count() == 1, "no statement link in the footer of 403.html"
     _audit(page, axe_audit, "no access")
+    trust_figure("error pages scanned by axe", len(axe_audit.checked))
+    trust_figure("with violations", len(axe_audit.failures))
     axe_audit.assert_clean()
 
     login(staff.username)
-    for url in (reverse("companies:directory"), reverse("reports:builds"), reverse("workshops:board")):
+    staff_urls = (reverse("companies:directory"), reverse("reports:builds"), reverse("workshops:board"))
+    for url in staff_urls:
         page.goto(f"{live_server.url}{url}")
         assert page.locator(f"footer a[href='{statement}']").count() == 1, f"no statement link in the footer of {url}"
+    trust_figure("pages with the statement link in the footer", len(pages) + 2 + len(staff_urls))
 
     page.locator("footer").get_by_role("link", name="Saavutettavuusseloste").click()
     page.wait_for_url(f"**{statement}")

@@ -72,7 +72,10 @@ def assert_title_names_page(page, number: int, total: int, section_title: str) -
     assert f"{number} / {total}" in title and section_title in title, title
 
 
-def test_the_survey_can_be_answered_and_submitted_with_the_keyboard_only(live_server, page, invited_company):
+@pytest.mark.trust("A keyboard-only user cannot complete the survey, or loses the visible focus", area="Accessibility")
+def test_the_survey_can_be_answered_and_submitted_with_the_keyboard_only(
+    live_server, page, invited_company, trust_figure
+):
     survey = invited_company.survey
     sections = list(survey.sections.order_by("order", "pk"))
     total = len(sections)
@@ -150,3 +153,5 @@ def test_the_survey_can_be_answered_and_submitted_with_the_keyboard_only(live_se
     assert stored["services_ideas"] == "Yhteinen testilaboratorio"
     assert stored["circular_side_streams"] == "no"
     assert stored["work_recruitment_need"] == 2
+    trust_figure("survey pages completed with the keyboard only", total)
+    trust_figure("answers stored", len(stored))

@@ -31,7 +31,8 @@ def assert_language(page, language: str) -> None:
     assert page.locator("#language-select").input_value() == language
 
 
-def test_a_company_reads_the_survey_in_finnish_swedish_and_english(live_server, page, invited_company):
+@pytest.mark.trust("A company cannot read the survey in Finnish, Swedish or English", area="Real browser")
+def test_a_company_reads_the_survey_in_finnish_swedish_and_english(live_server, page, invited_company, trust_figure):
     survey = invited_company.survey
     first = survey.sections.order_by("order", "pk").first()
     question = first.questions.order_by("order", "pk").first()
@@ -40,7 +41,7 @@ def test_a_company_reads_the_survey_in_finnish_swedish_and_english(live_server, 
     assert_language(page, "fi")
     assert page.get_by_role("heading", level=1).inner_text() == survey.title_fi
 
-    current = "fi"
+    current, switched = "fi", 0
     for language in ("sv", "en", "fi"):
         switch_to(page, language, current)
         current = language
@@ -56,14 +57,17 @@ def test_a_company_reads_the_survey_in_finnish_swedish_and_english(live_server, 
         assert getattr(first, f"title_{language}") in page.title()
         assert getattr(question, f"text_{language}") in page.locator("main").inner_text()
         page.go_back(wait_until="load")
+        switched += 1
+    trust_figure("language switches completed in Chromium", switched)
 
 
-def test_staff_switch_the_language_of_the_staff_pages(live_server, page, login, staff):
+@pytest.mark.trust("Staff cannot switch the staff pages' language", area="Real browser")
+def test_staff_switch_the_language_of_the_staff_pages(live_server, page, login, staff, trust_figure):
     login(staff.username)
     assert_language(page, "fi")
     assert page.locator("header").get_by_role("link", name=NAV_ORGANISATIONS["fi"], exact=True).is_visible()
 
-    current = "fi"
+    current, switched = "fi", 0
     for language in ("en", "sv"):
         switch_to(page, language, current)
         current = language
@@ -74,3 +78,5 @@ def test_staff_switch_the_language_of_the_staff_pages(live_server, page, login, 
             organisations.click()
         assert page.url.endswith("/companies/")
         assert_language(page, language)
+        switched += 1
+    trust_figure("language switches completed in Chromium", switched)

@@ -39,8 +39,12 @@ def _overall(page, column: int) -> int:
     return int(page.locator("#overall tbody td").nth(column).inner_text())
 
 
+@pytest.mark.trust(
+    "Staff cannot log in, find a company, read the dashboard, record a workshop with a photo and get the plan's PDF",
+    area="Real browser",
+)
 def test_staff_find_a_company_read_the_dashboard_record_a_workshop_and_build_the_plan(
-    live_server, page, login, staff, village, tmp_path, axe_audit
+    live_server, page, login, staff, village, tmp_path, axe_audit, trust_figure
 ):
     survey, plan = village["survey"], village["plan"]
     company = Company.objects.filter(name__endswith="(demo)", survey_responses__survey=survey).order_by("name").first()
@@ -129,3 +133,6 @@ def test_staff_find_a_company_read_the_dashboard_record_a_workshop_and_build_the
     assert pdf.startswith(b"%PDF")
     assert download.value.suggested_filename.endswith(".pdf")
     assert len(pdf) == build.size
+    trust_figure("journeys completed in Chromium", int(pdf.startswith(b"%PDF") and attachment.pk is not None))
+    trust_figure("photo bytes uploaded and downloaded back", len(photo.read_bytes()))
+    trust_figure("PDF bytes downloaded", len(pdf))

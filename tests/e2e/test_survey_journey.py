@@ -34,7 +34,11 @@ def _next(page):
         page.locator("button[name=action][value=next]").click()
 
 
-def test_company_answers_leaves_comes_back_and_submits_once(live_server, browser, invited):
+@pytest.mark.trust(
+    "A company cannot answer from its link, leave, come back, submit once and see its answers after the deadline",
+    area="Real browser",
+)
+def test_company_answers_leaves_comes_back_and_submits_once(live_server, browser, invited, trust_figure):
     link = f"{live_server.url}/s/{invited['token']}/"
     context = browser.new_context(locale="fi-FI")
     page = context.new_page()
@@ -110,3 +114,6 @@ def test_company_answers_leaves_comes_back_and_submits_once(live_server, browser
     assert "Yhteinen testilaboratorio" in page.content()
     assert Answer.objects.filter(response=response, question__code="growth_staff").get().value == 3
     context.close()
+    trust_figure("journeys completed in Chromium", int(response.submitted_at is not None))
+    trust_figure("submits stored after a double click", response.history.filter(submitted_at__isnull=False).count())
+    trust_figure("answers stored", Answer.objects.filter(response=response).count())

@@ -471,14 +471,14 @@ def village(size: int) -> tuple[DevelopmentPlan, object]:
 #  4 measures of the plan (with responsible user and organisation)      5 their partners
 #  6 their themes                         7 the findings they answer
 #  8 active organisations                 9 premises with their building
-# 10 current tenancies                   11 invited responses (survey_progress)
-# 12 their current buildings             13 questions with their page  14 their choices
-# 15 the answers that count              16 the number of responses that count
-# 17 interviews with their counts        18 their themes
-# 19 workshops with their counts         20 their themes               21 all themes
-# 22 organisations interviewed           23 people interviewed
-# 24 workforce needs summed per area     25 skill areas                26 programmes with their areas
-QUERIES = 26
+# 10 current tenancies                   11 invited responses by industry (survey_progress)
+# 12 invited responses by building       13 questions with their page  14 their choices
+# 15 the answers counted per value       16 their texts                17 the number of responses that count
+# 18 interviews with their counts        19 their themes
+# 20 workshops with their counts         21 their themes               22 all themes
+# 23 organisations interviewed           24 people interviewed
+# 25 workforce needs summed per area     26 skill areas                27 programmes with their areas
+QUERIES = 27
 
 
 @pytest.mark.parametrize("size", [50, 500])

@@ -71,6 +71,14 @@ RULES: dict[str, Rule] = {
     "login": Rule(PUBLIC, wrong_method=None),
     # Logging out is a POST (Django 5); it leads every visitor to the front page.
     "logout": _post_only(_expect(302, 302, 302, 302, 302), location=dict.fromkeys(ROLES, _to("home"))),
+    # Two-factor authentication: each user's own set-up page, and the code page of the login (for a user without an
+    # authenticator it has nothing to ask and sends on to the front page).
+    "two_factor": Rule(READ, wrong_method=None),
+    "two_factor_verify": Rule(
+        _expect(LOGIN, 302, 302, 302, LOGIN),
+        wrong_method=None,
+        location=dict.fromkeys(("outsider", "viewer", "staff"), _to("home")),
+    ),
     # Registry
     "companies:directory": Rule(READ),
     "companies:detail": Rule(READ, _pk("company")),
@@ -179,11 +187,18 @@ PATTERNS = dict(url_patterns())
 ALL_NAMES = sorted(set(PATTERNS) | set(RULES))
 
 
-def test_the_walk_finds_the_whole_site():
+@pytest.mark.trust("A new page is added without an access rule for each kind of visitor", area="Security")
+def test_the_walk_finds_the_whole_site(trust_figure):
     # Guards the walker itself: if it found only a handful, the table below would prove little.
     assert len(PATTERNS) >= 60
     assert {"home", "surveys:open", "workshops:attachment", "reports:build_download", "workforce:programme"} <= set(
         PATTERNS
+    )
+    covered = set(PATTERNS) & set(RULES)
+    trust_figure("URL names of the site", len(PATTERNS))
+    trust_figure("with an access rule", len(covered))
+    trust_figure(
+        "URLs × visitors checked (test_every_url_answers_each_visitor_as_its_rule_says)", len(covered) * len(ROLES)
     )
 
 
@@ -215,7 +230,8 @@ def test_every_url_answers_each_visitor_as_its_rule_says(name, world, clients):
 
 
 @pytest.mark.django_db
-def test_the_admin_lets_in_staff_and_viewers_only_and_viewers_change_nothing(world, clients):
+@pytest.mark.trust("Someone outside staff opens the admin, or a viewer changes a record there", area="Security")
+def test_the_admin_lets_in_staff_and_viewers_only_and_viewers_change_nothing(world, clients, trust_figure):
     index = reverse("admin:index")
     login = reverse("admin:login") + "?next=" + index
     expected = {"anonymous": login, "outsider": login, "viewer": 200, "staff": 200, "company": login}
@@ -231,6 +247,10 @@ def test_the_admin_lets_in_staff_and_viewers_only_and_viewers_change_nothing(wor
     assert clients["viewer"].post(change, {"name": "Viewer was here"}).status_code == 403
     world.company.refresh_from_db()
     assert world.company.name == "Koodari Oy"
+    trust_figure("visitors tried", len(expected))
+    trust_figure(
+        "let in without a right", sum(clients[r].get(index).status_code == 200 for r in expected if expected[r] != 200)
+    )
 
 
 # Company A and company B ------------------------------------------------------------------------------------------
@@ -251,7 +271,8 @@ def _rows_of(survey_response: Response):
 
 
 @pytest.mark.django_db
-def test_company_a_cannot_read_or_write_company_b_answers(world, clients):
+@pytest.mark.trust("Company A reads or changes company B's answers by changing an id", area="Security")
+def test_company_a_cannot_read_or_write_company_b_answers(world, clients, trust_figure):
     company_a = clients["company"]
     # B answers its first page through its own link.
     company_b = opened(world.other_token)
@@ -286,3 +307,5 @@ def test_company_a_cannot_read_or_write_company_b_answers(world, clients):
     assert Answer.objects.filter(
         response=world.response, question__code="contact_name", value="A overwrote this"
     ).exists()
+    trust_figure("ids smuggled per request", len(smuggled) + 1)
+    trust_figure("B's answers changed", len(set(before) ^ set(_rows_of(world.other_response))))

@@ -52,7 +52,8 @@ def test_the_policy_allows_no_inline_script_anywhere():
 
 
 @pytest.mark.django_db
-def test_the_header_is_on_public_staff_company_admin_and_error_pages(world, clients):
+@pytest.mark.trust("A page goes out without the Content-Security-Policy header", area="Security")
+def test_the_header_is_on_public_staff_company_admin_and_error_pages(world, clients, trust_figure):
     pages = [
         (clients["anonymous"], reverse("home")),
         (clients["anonymous"], reverse("login")),
@@ -67,9 +68,13 @@ def test_the_header_is_on_public_staff_company_admin_and_error_pages(world, clie
         (clients["staff"], reverse("workshops:interview", args=[world.interview.pk])),
         (clients["staff"], reverse("admin:index")),
     ]
+    checked = 0
     for client, url in pages:
         reply = client.get(url)
         assert _directives(reply["Content-Security-Policy"]) == POLICY, url
+        checked += 1
+    trust_figure("pages with the CSP header checked", checked)
+    trust_figure("'unsafe-inline' scripts allowed", sum("'unsafe-inline'" in d for d in POLICY["script-src"]))
 
 
 @pytest.mark.django_db
@@ -136,8 +141,10 @@ TEMPLATE_INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\ssty
 TEMPLATES_WITH_STYLES = ("reports/report/",)
 
 
-def test_no_template_source_holds_an_inline_script_handler_or_style():
+@pytest.mark.trust("A template holds an inline script, handler or style the CSP would have to allow", area="Security")
+def test_no_template_source_holds_an_inline_script_handler_or_style(trust_figure):
     offenders = []
+    templates = sorted((settings.BASE_DIR / "templates").rglob("*.html"))
     for path in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
         relative = path.relative_to(settings.BASE_DIR / "templates").as_posix()
         for number, line in enumerate(path.read_text().splitlines(), start=1):
@@ -150,6 +157,8 @@ def test_no_template_source_holds_an_inline_script_handler_or_style():
                     continue  # a data block (json_script), never run
                 offenders.append(f"{relative}:{number}: {match[0].strip()}")
     assert offenders == []
+    trust_figure("templates scanned", len(templates))
+    trust_figure("inline scripts, handlers or styles found", len(offenders))
 
 
 # The admin -------------------------------------------------------------------------------------------------------
@@ -183,7 +192,8 @@ def _admin_urls() -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-def test_admin_pages_render_under_the_policy_without_inline_scripts(world, client):
+@pytest.mark.trust("An admin page runs an inline script or goes out without the CSP header", area="Security")
+def test_admin_pages_render_under_the_policy_without_inline_scripts(world, client, trust_figure):
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     # A periodic task on a crontab: its change form is the one django-celery-beat wrote an inline script for.
@@ -206,3 +216,4 @@ def test_admin_pages_render_under_the_policy_without_inline_scripts(world, clien
         assert not found.style_elements, url
         if reply.status_code == 200:
             assert "admin_csp.js" in reply.content.decode(), f"{url}: the admin's script shim is missing"
+    trust_figure("admin pages with the CSP header checked", len(pages))

@@ -194,24 +194,50 @@ def assert_inert(html: str, payload: str, where: str) -> None:
     assert re.search(r"data-xss-\d+", payload)[0] in html, f"{where}: the payload is not on the page"
 
 
+def fields_holding(world: World, payload: str) -> int:
+    """How many stored free-text fields (of the world's records, and the company's answers) hold the payload."""
+    from django.db import models
+
+    records = [
+        world.company, world.other_company, world.building, world.theme, world.interview, world.workshop,
+        world.attachment, world.finding, world.measure, world.plan, world.goal, world.need, world.programme,
+    ]  # fmt: skip
+    count = 0
+    for record in records:
+        record.refresh_from_db()
+        for field in record._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and payload in (
+                getattr(record, field.attname) or ""
+            ):
+                count += 1
+    answers = Answer.objects.filter(response=world.response)
+    return count + answers.filter(value=payload).count() + answers.filter(other_text=payload).count()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[f"payload-{n}" for n in range(1, len(PAYLOADS) + 1)])
-def test_payloads_in_every_free_text_field_render_inert(payload, world, clients):
+@pytest.mark.trust(
+    "An XSS payload typed into a free-text field runs on a company, staff or admin page or the report", area="Security"
+)
+def test_payloads_in_every_free_text_field_render_inert(payload, world, clients, trust_figure):
     inject(world, payload)
     company = clients["company"]
     answer_everything(company, payload)
     assert Answer.objects.filter(response=world.response, value=payload).count() == 6
     assert Answer.objects.filter(response=world.response, other_text=payload).exists()
 
+    pages = 0
     for url in company_pages(world):
         reply = company.get(url)
         assert reply.status_code == 200, url
         assert_inert(reply.content.decode(), payload, f"company {url}")
+        pages += 1
 
     for url in staff_pages(world, payload):
         reply = clients["staff"].get(url)
         assert reply.status_code == 200, url
         assert_inert(reply.content.decode(), payload, f"staff {url}")
+        pages += 1
 
     admin = Client()
     admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
@@ -219,11 +245,16 @@ def test_payloads_in_every_free_text_field_render_inert(payload, world, clients)
         reply = admin.get(url)
         assert reply.status_code == 200, url
         assert_inert(reply.content.decode(), payload, f"admin {url}")
+        pages += 1
 
     report = report_render_html(plan=world.plan, survey=world.survey, language="fi")
     assert_inert(report, payload, "report HTML")
     # A fresh browser opening the link again sees the company's own (injected) name escaped, and nothing live.
     assert_inert(opened(world.token).get(reverse("surveys:start")).content.decode(), payload, "reopened start")
+    trust_figure("payload", PAYLOADS.index(payload) + 1)
+    trust_figure("free-text fields holding it", fields_holding(world, payload))
+    trust_figure("pages and report checked", pages + 2)
+    trust_figure("injected elements alive in the report", len(live_elements(report, MARKER)))
 
 
 # Formula cells in the admin's export -------------------------------------------------------------------------------
@@ -247,7 +278,8 @@ def _export(client: Client, fmt: str) -> list[list]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_the_admin_company_export_neutralises_formula_cells(fmt, client):
+@pytest.mark.trust("A company name typed as a formula runs in the spreadsheet of an admin export", area="Security")
+def test_the_admin_company_export_neutralises_formula_cells(fmt, client, trust_figure):
     for formula in FORMULAS:
         CompanyFactory(name=formula)
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
@@ -258,3 +290,6 @@ def test_the_admin_company_export_neutralises_formula_cells(fmt, client):
     cells = [cell for row in rows for cell in row if isinstance(cell, str)]
     assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
     assert Company.objects.filter(name=FORMULAS[0]).exists()  # the registry itself keeps the name as typed
+    trust_figure("formula cells exported", len(names))
+    trust_figure("formula cells neutralised", sum(name.startswith("'") for name in names))
+    trust_figure("cells left as formulas", len([cell for cell in cells if cell.startswith(FORMULA_STARTS)]))

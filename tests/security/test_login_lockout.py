@@ -43,10 +43,12 @@ def fail(client: Client, username: str, times: int, url: str | None = None) -> l
     return statuses
 
 
-def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_even_with_the_right_password(staff):
+@pytest.mark.trust("Someone guesses a staff password by trying many", area="Security")
+def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_even_with_the_right_password(staff, trust_figure):
     client = browser()
     # The form again with its error, four times; the fifth failure already answers with the lockout.
-    assert fail(client, staff.username, settings.AXES_FAILURE_LIMIT) == [200, 200, 200, 200, 429]
+    statuses = fail(client, staff.username, settings.AXES_FAILURE_LIMIT)
+    assert statuses == [200, 200, 200, 200, 429]
     reply = log_in(client, staff.username, PASSWORD)
     assert reply.status_code == 429
     assert not is_logged_in(client)
@@ -55,6 +57,9 @@ def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_even_with_the_r
     assert "locked for 15 minutes" in content
     assert "5 times in a row" in content
     assert PASSWORD not in content
+    trust_figure("locked out after wrong passwords", statuses.index(429) + 1)
+    trust_figure("logins with the right password while locked", int(is_logged_in(client)))
+    trust_figure("lock (minutes)", int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
 
 
 def test_four_wrong_passwords_do_not_lock_and_a_right_one_clears_the_count(staff):
@@ -82,13 +87,15 @@ def test_another_user_and_another_address_are_not_affected(staff, viewer):
     assert log_in(browser(), staff.username, PASSWORD).status_code == 429
 
 
-def test_the_admin_login_counts_and_is_locked_too(staff):
+@pytest.mark.trust("The admin login is a way round the staff login's lockout", area="Security")
+def test_the_admin_login_counts_and_is_locked_too(staff, trust_figure):
     admin_login = reverse("admin:login")
     client = browser()
     assert fail(client, staff.username, 3, admin_login) == [200, 200, 200]
     assert fail(client, staff.username, 2) == [200, 429]  # the two forms share one count
     assert log_in(client, staff.username, PASSWORD, admin_login).status_code == 429
     assert not is_logged_in(client)
+    trust_figure("wrong passwords across both forms before lockout", AccessAttempt.objects.get().failures_since_start)
 
 
 def test_the_lock_lifts_after_fifteen_minutes(staff):
@@ -142,7 +149,8 @@ def test_behind_the_trusted_proxy_each_client_is_locked_by_its_own_address(setti
     assert log_in(colleague, staff.username, PASSWORD).status_code == 302
 
 
-def test_an_address_the_client_wrote_itself_is_not_believed(settings, staff):
+@pytest.mark.trust("A guesser dodges the lockout with a made-up X-Forwarded-For", area="Security")
+def test_an_address_the_client_wrote_itself_is_not_believed(settings, staff, trust_figure):
     settings.TRUSTED_PROXIES = [PROXY]
     # The attacker sends a new made-up X-Forwarded-For with every try; the proxy appends the real address.
     for number in range(settings.AXES_FAILURE_LIMIT):
@@ -152,6 +160,8 @@ def test_an_address_the_client_wrote_itself_is_not_believed(settings, staff):
     settings.TRUSTED_PROXIES = []
     direct = Client(REMOTE_ADDR="198.51.100.5", HTTP_X_FORWARDED_FOR="203.0.113.66")
     assert log_in(direct, staff.username, PASSWORD).status_code == 302
+    trust_figure("made-up addresses tried", settings.AXES_FAILURE_LIMIT)
+    trust_figure("addresses the lock was keyed by", len({a.ip_address for a in AccessAttempt.objects.all()}))
 
 
 def test_client_ip_believes_only_the_trusted_proxy(settings, rf):

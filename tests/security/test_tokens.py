@@ -38,7 +38,8 @@ def open_url(token: str) -> str:
     return reverse("surveys:open", args=[token])
 
 
-def test_a_thousand_random_tokens_are_all_refused_with_404(world):
+@pytest.mark.trust("A guessed invitation token opens a company's answers", area="Security")
+def test_a_thousand_random_tokens_are_all_refused_with_404(world, trust_figure):
     statuses = {}
     for number in range(TOKENS_TRIED):
         address = f"10.{number // TRIES_PER_ADDRESS // 256}.{number // TRIES_PER_ADDRESS % 256}.1"
@@ -47,9 +48,13 @@ def test_a_thousand_random_tokens_are_all_refused_with_404(world):
         statuses[reply.status_code] = statuses.get(reply.status_code, 0) + 1
         assert SESSION_KEY not in client.session
     assert statuses == {404: TOKENS_TRIED}
+    trust_figure("random tokens tried", sum(statuses.values()))
+    trust_figure("refused with 404", statuses.get(404, 0))
+    trust_figure("survey sessions opened", sum(statuses.values()) - statuses.get(404, 0))
 
 
-def test_one_address_gets_its_limit_of_misses_and_then_only_429_with_retry_after(world):
+@pytest.mark.trust("One address keeps guessing tokens without limit", area="Security")
+def test_one_address_gets_its_limit_of_misses_and_then_only_429_with_retry_after(world, trust_figure):
     guesser = Client(REMOTE_ADDR="203.0.113.99")
     replies = [guesser.get(open_url(secrets.token_urlsafe(32))) for _ in range(100)]
     assert [reply.status_code for reply in replies] == [404] * MISS_LIMIT + [429] * (100 - MISS_LIMIT)
@@ -57,6 +62,10 @@ def test_one_address_gets_its_limit_of_misses_and_then_only_429_with_retry_after
     # The real token from the blocked address waits too; the company's own address is not affected.
     assert guesser.get(open_url(world.token)).status_code == 429
     assert Client(REMOTE_ADDR="198.51.100.50").get(open_url(world.token)).status_code == 302
+    statuses = [reply.status_code for reply in replies]
+    trust_figure("guesses from one address", len(statuses))
+    trust_figure("rate-limited after misses", statuses.index(429))
+    trust_figure("answered 429", statuses.count(429))
 
 
 class _Urls(HTMLParser):
@@ -74,7 +83,8 @@ def urls_in(html: str) -> list[str]:
     return parser.urls
 
 
-def test_the_token_never_appears_in_a_later_url_page_or_session(world):
+@pytest.mark.trust("The invitation token leaks into a later URL, page or the session", area="Security")
+def test_the_token_never_appears_in_a_later_url_page_or_session(world, trust_figure):
     client = Client()
     seen = []
 
@@ -101,17 +111,27 @@ def test_the_token_never_appears_in_a_later_url_page_or_session(world):
         assert not [url for url in urls_in(body) if "/s/" in url]
     # The session holds the response, never the token.
     assert world.token not in str(dict(client.session.items()))
+    trust_figure("responses of a whole journey checked", len(seen))
+    trust_figure(
+        "responses holding the token",
+        sum(world.token in reply.get("Location", "") + reply.content.decode() for reply in seen),
+    )
 
 
-def test_no_referer_leaves_the_link_and_company_pages_send_it_to_this_site_only(world, clients):
+@pytest.mark.trust("The invitation link leaks to other sites in the Referer header", area="Security")
+def test_no_referer_leaves_the_link_and_company_pages_send_it_to_this_site_only(world, clients, trust_figure):
+    checked = 0
     for reply in (
         Client().get(open_url(world.token)),  # the redirect
         Client().get(open_url("wrong-token")),  # the 404 page
     ):
         assert reply["Referrer-Policy"] == "no-referrer"
+        checked += 1
     company = clients["company"]
     for url in (reverse("surveys:start"), reverse("surveys:page", args=[1]), reverse("surveys:summary")):
         assert company.get(url)["Referrer-Policy"] in ("same-origin", "no-referrer"), url
+        checked += 1
+    trust_figure("responses with a Referrer-Policy checked", checked)
 
 
 # Logs ------------------------------------------------------------------------------------------------------------
@@ -137,7 +157,8 @@ def test_the_filter_redacts_a_token_wherever_it_sits():
     assert (record.getMessage(), record.args) == ('"GET /s/<redacted>/" 404 9', ())
 
 
-def test_django_request_log_of_a_missed_or_limited_link_holds_no_token(world, caplog):
+@pytest.mark.trust("A token is written into Django's request log", area="Security")
+def test_django_request_log_of_a_missed_or_limited_link_holds_no_token(world, caplog, trust_figure):
     wrong = secrets.token_urlsafe(32)
     with caplog.at_level(logging.INFO):
         Client().get(open_url(wrong))  # 404: Django logs "Not Found: <path>"
@@ -151,6 +172,10 @@ def test_django_request_log_of_a_missed_or_limited_link_holds_no_token(world, ca
         "Too Many Requests: /s/<redacted>/",
     }
     assert wrong not in caplog.text and world.token not in caplog.text
+    trust_figure("log records checked", len(caplog.records))
+    trust_figure(
+        "records holding a token", sum(wrong in r.getMessage() or world.token in r.getMessage() for r in caplog.records)
+    )
 
 
 def test_the_loggers_and_handlers_of_the_settings_carry_the_filter():
@@ -218,7 +243,8 @@ def _ask(port: int, path: str, referer: str) -> int:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("server", ["runserver", "gunicorn"])
-def test_a_real_servers_log_holds_no_token(server):
+@pytest.mark.trust("A token is written into a real server's access log", area="Security")
+def test_a_real_servers_log_holds_no_token(server, trust_figure):
     port = _free_port()
     token = secrets.token_urlsafe(32)
     if server == "runserver":
@@ -247,3 +273,5 @@ def test_a_real_servers_log_holds_no_token(server):
     assert all("/s/<redacted>/" in line for line in request_lines), request_lines
     if server == "gunicorn":
         assert re.search(r'"GET /s/<redacted>/ HTTP/1\.1" 404', output), output
+    trust_figure("request lines checked", len(request_lines))
+    trust_figure("lines holding the token", sum(token in line for line in output.splitlines()))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from surveys.invitations import invitation_create
-from surveys.models import Answer, Choice, Invitation, PageState, Question, Response, Survey
+from surveys.models import Answer, Choice, Invitation, OutgoingMail, PageState, Question, Response, Survey
 from surveys.views.answering import INVITATION_KEY, MISS_LIMIT, SESSION_KEY
 from teknokyla.celery import app
 
@@ -469,7 +469,7 @@ class TestSubmit:
         survey_response.refresh_from_db()
         assert survey_response.submitted_at == submitted_at is not None
         assert len(callbacks) == 1
-        tasks.send_submission_confirmation.apply(args=[survey_response.pk])
+        tasks.deliver_mail.apply(args=[OutgoingMail.objects.get(kind="confirmation").pk])
         assert len(mail.outbox) == 1
 
     def test_an_incomplete_response_goes_to_the_page_to_finish(self, company_client, survey_response):

@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 
 from surveys import services, tasks
-from surveys.models import Answer, Invitation, PageState
+from surveys.models import Answer, Invitation, OutgoingMail, PageState
 
 from .conftest import PAGE_1, PAGE_2, PAGE_3
 
@@ -278,12 +278,18 @@ class TestSubmit:
         survey_response.refresh_from_db()
         assert survey_response.submitted_at == first
         assert survey_response.history.filter(submitted_at__isnull=False).count() == 1
+        # The confirmation is owed in the submit's own transaction, once.
+        owed = OutgoingMail.objects.get()
+        assert (owed.kind, owed.company, owed.done_at) == ("confirmation", survey_response.company, None)
 
     def test_the_confirmation_task_mails_the_invited_contact(self, survey_response, contact):
         survey_response.submitted_at = timezone.now()
         survey_response.save()
-        assert tasks.send_submission_confirmation.apply(args=[survey_response.pk]).get() == 1
+        owed = OutgoingMail.objects.create(kind="confirmation", survey=survey_response.survey, company=contact.company)
+        tasks.deliver_mail.apply(args=[owed.pk])
         assert [m.to for m in mail.outbox] == [["aino@koodari.example"]]
+        owed.refresh_from_db()
+        assert owed.done_at is not None
 
     def test_an_incomplete_response_names_the_page(self, survey, survey_response):
         save(survey_response, 1, PAGE_1)

@@ -182,7 +182,7 @@ class TestDashboard:
 
     def test_lists_who_has_not_submitted_with_their_status(self, viewer_en, village):
         response = viewer_en.get(self.url(village["survey"]))
-        pending = [(row.company.name, row.status, row.buildings) for row in response.context["progress"].pending]
+        pending = [(row.company.name, row.status, row.buildings) for row in response.context["pending"]]
         assert pending == [
             ("Borealis Konepaja Oy", "draft", ["Sampo"]),
             ("Cetus Oy", "opened", ["Kosmos", "Sampo"]),
@@ -258,12 +258,29 @@ class TestDashboard:
             TenancyFactory(company=company, premises=buildings[number % 2])
             invitation_create(survey=survey, company=company)
         Response.objects.filter(company__name__endswith=("1 Oy")).update(submitted_at=timezone.now())
-        # session, user, the user's groups, the survey, the invited responses with their companies,
-        # the current buildings of those companies
-        with django_assert_num_queries(6):
+        # session, user, the user's groups, the survey, the figures by industry, the figures by building,
+        # the page of organisations that have not submitted, the current buildings of those organisations
+        with django_assert_num_queries(8):
             response = staff_client.get(self.url(survey), HTTP_ACCEPT_LANGUAGE="en")
         assert response.context["progress"].overall.invited == companies
-        assert response.content.decode().count("Send reminder now") == len(response.context["progress"].pending)
+        submitted = Response.objects.filter(survey=survey, submitted_at__isnull=False).count()
+        assert response.context["page"].paginator.count == companies - submitted
+        assert response.content.decode().count("Send reminder now") == min(50, companies - submitted)
+
+    def test_lists_who_has_not_submitted_fifty_a_page(self, staff_en):
+        survey = SurveyFactory(closes_at=noon_in(10))
+        for number in range(63):
+            company = CompanyFactory(name=f"Firm {number:02} Oy")
+            invitation_create(survey=survey, company=company)
+        Response.objects.filter(company__name="Firm 00 Oy").update(submitted_at=timezone.now())
+        first = staff_en.get(self.url(survey))
+        second = staff_en.get(self.url(survey), {"page": 2})
+        names = [row.company.name for row in first.context["pending"] + second.context["pending"]]
+        assert names == [f"Firm {number:02} Oy" for number in range(1, 63)]
+        assert len(first.context["pending"]) == 50
+        assert "62 invited organisations have not submitted" in first.content.decode()
+        assert "Page 1 / 2" in first.content.decode() and "?page=2" in first.content.decode()
+        assert second.content.decode().count("Send reminder now") == 12
 
 
 # Sending a reminder by hand -----------------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ def test_demo_answers_read_in_the_respondents_language(loaded):
         .select_related("question")
         .first()
     )
-    question = list(section_questions(answer.question.section).filter(pk=answer.question_id))[0]
+    question = next(q for q in section_questions(answer.question.section) if q.pk == answer.question_id)
     assert stored_values(answer.response)[question.pk] == answer.value
     with translation.override("sv"):
         assert display_value(question, answer.value) == question.choices.get(value=answer.value).label_sv

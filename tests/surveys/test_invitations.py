@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from companies.models import Company
 from surveys import invitations, services, tasks
-from surveys.models import Invitation, Response, hash_token
+from surveys.models import Invitation, OutgoingMail, Response, hash_token
 from teknokyla.celery import app
 
 from ..factories import CompanyFactory, ContactFactory, SurveyFactory
@@ -137,7 +137,9 @@ def test_invitations_are_queued_only_after_commit(django_capture_on_commit_callb
     ContactFactory(company=CompanyFactory())
     with django_capture_on_commit_callbacks() as callbacks:
         result = invitations.invitations_send(survey=survey, companies=Company.objects.all())
-    assert result.queued == 2 and len(callbacks) == 2
+    # The mails are owed in the database at once and sent to the broker in one go after the commit.
+    assert result.queued == 2 and len(callbacks) == 1
+    assert list(OutgoingMail.objects.values_list("kind", "done_at")) == [("invitation", None)] * 2
     # Nothing is made before the worker runs: the token is born in the task.
     assert not Invitation.objects.exists() and not Response.objects.exists()
 
@@ -200,6 +202,11 @@ class FailingBackend(BaseEmailBackend):
         raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
 
 
+def owe_invitation(survey, company) -> OutgoingMail:
+    invitations.invitations_send(survey=survey, companies=[company])
+    return OutgoingMail.objects.get(survey=survey, company=company)
+
+
 @pytest.mark.django_db
 def test_a_failed_send_leaves_no_invitation_and_the_task_retries(settings):
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
@@ -207,23 +214,33 @@ def test_a_failed_send_leaves_no_invitation_and_the_task_retries(settings):
     survey = trilingual_survey()
     company = CompanyFactory()
     ContactFactory(company=company)
+    owed = owe_invitation(survey, company)
 
-    result = tasks.deliver_invitation.apply(args=(survey.pk, company.pk, False))
+    result = tasks.deliver_mail.apply(args=(owed.pk,))
 
     assert result.failed() and isinstance(result.result, smtplib.SMTPServerDisconnected)
-    assert FailingBackend.attempts == 1 + tasks.deliver_invitation.max_retries
+    assert FailingBackend.attempts == 1 + tasks.deliver_mail.max_retries
     assert not Invitation.objects.exists() and not Response.objects.exists()
+    # Still owed, with what went wrong: the sweep tries it again later.
+    owed.refresh_from_db()
+    assert owed.done_at is None and owed.attempts == FailingBackend.attempts
+    assert owed.last_error == "SMTPServerDisconnected: connection unexpectedly closed"
 
 
 @pytest.mark.django_db
-def test_the_task_sends_and_returns_the_invitation():
+def test_the_task_sends_once_and_marks_the_mail_done():
     survey = trilingual_survey()
     company = CompanyFactory()
     ContactFactory(company=company)
-    result = tasks.deliver_invitation.apply(args=(survey.pk, company.pk, False))
-    assert result.successful()
-    assert Invitation.objects.get(pk=result.result).company == company
-    assert tasks.deliver_invitation.apply(args=(survey.pk, 10**9, False)).result is None
+    owed = owe_invitation(survey, company)
+    assert tasks.deliver_mail.apply(args=(owed.pk,)).successful()
+    # A second delivery of the same message (the sweep's copy, say) sends nothing more.
+    assert tasks.deliver_mail.apply(args=(owed.pk,)).successful()
+    assert len(mail.outbox) == 1
+    assert Invitation.objects.get(sent_at__isnull=False).company == company
+    owed.refresh_from_db()
+    assert owed.done_at is not None and owed.attempts == 1
+    assert tasks.deliver_mail.apply(args=(10**9,)).successful() and len(mail.outbox) == 1
 
 
 # The command ------------------------------------------------------------------

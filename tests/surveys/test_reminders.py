@@ -18,7 +18,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from surveys import invitations, services, tasks
 from surveys.invitations import ReminderOutcome
-from surveys.models import Invitation, Response, Survey
+from surveys.models import Invitation, OutgoingMail, Response, Survey
 from teknokyla.celery import app
 
 from ..factories import CompanyFactory, ContactFactory, ResponseFactory, SurveyFactory
@@ -143,8 +143,8 @@ def test_the_send_checks_again_that_the_company_has_not_submitted():
     # Between queueing and sending, one of them submits.
     Response.objects.filter(company=quick).update(submitted_at=timezone.now())
 
-    for company in (late, quick):
-        tasks.deliver_invitation.apply(args=(survey.pk, company.pk, True))
+    for owed in OutgoingMail.objects.filter(kind="reminder"):
+        tasks.deliver_mail.apply(args=(owed.pk,))
 
     assert [message.to for message in mail.outbox] == [[late.contacts.get().email]]
     assert "Reminder" in mail.outbox[0].subject
@@ -152,6 +152,8 @@ def test_the_send_checks_again_that_the_company_has_not_submitted():
     invitation = services.invitation_open(token=token)
     assert invitation.company == late and invitation.is_reminder
     assert not Invitation.objects.filter(company=quick, is_reminder=True).exists()
+    # Both are done: the one no longer due is not tried again.
+    assert not OutgoingMail.objects.filter(done_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -160,8 +162,8 @@ def test_no_reminder_is_sent_after_the_deadline_even_if_it_was_queued_before():
     late = invited(survey, "Myöhäinen Oy")
     assert invitations.reminder_send(survey=survey, company=late) == ReminderOutcome.QUEUED
     Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
-    assert tasks.deliver_invitation.apply(args=(survey.pk, late.pk, True)).result is None
-    assert mail.outbox == []
+    tasks.deliver_mail.apply(args=(OutgoingMail.objects.get(kind="reminder").pk,))
+    assert mail.outbox == [] and not Invitation.objects.filter(is_reminder=True).exists()
 
 
 @pytest.mark.django_db(transaction=True)

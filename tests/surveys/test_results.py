@@ -267,15 +267,24 @@ class TestResultsPage:
         self, staff_client, django_assert_num_queries, companies, questions
     ):
         survey, answers = big_survey(companies, questions)
-        # session, user, the user's groups, the survey, the building of the filter, the questions with
-        # their pages, their choices, the answers of the responses that count, the count of those
-        # responses, the buildings listed in the filter
-        with django_assert_num_queries(10):
-            response = staff_client.get(self.url(survey), {"building": "kosmos", "industry": "J"})
+        query = {"building": "kosmos", "industry": "J"}
+        # session, user, the user's groups, the survey, the building of the filter,
+        # the count and latest save and submit of the responses that count (the cache key), the buildings listed
+        # in the filter; when the cache holds no figures for that key, also the questions with their pages,
+        # their choices, the values counted per question, the first texts of each question, the responses' count
+        with django_assert_num_queries(12):
+            response = staff_client.get(self.url(survey), query)
+        with django_assert_num_queries(7):
+            cached = staff_client.get(self.url(survey), query)
+        # The same figures, apart from the page's per-request tokens (CSRF, CSP nonce) around them.
+        assert cached.content.split(b'id="response-count"')[1] == response.content.split(b'id="response-count"')[1]
         results = response.context["results"]
         assert len(results.questions) == questions
         assert sum(result.answered for result in results.questions) == answers
         assert results.responses == companies
+        texts = [r for r in results.questions if r.kind == "texts"]
+        assert sum(r.text_total for r in texts) == sum(r.answered for r in texts)
+        assert all(len(r.texts) <= 20 for r in texts)
 
 
 def big_survey(companies: int, questions: int) -> tuple[object, int]:
@@ -306,3 +315,45 @@ def big_survey(companies: int, questions: int) -> tuple[object, int]:
     Answer.objects.bulk_create(rows)
     Response.objects.filter(survey=survey).update(last_saved_at=timezone.now(), submitted_at=timezone.now())
     return survey, len(rows)
+
+
+class TestManyTexts:
+    """A question answered by more organisations than the page lists shows the first texts and a link to all."""
+
+    @pytest.fixture
+    def many(self):
+        survey = SurveyFactory(slug="many")
+        section = SectionFactory(survey=survey, order=1, title="Wishes")
+        QuestionFactory(section=section, order=1, code="wishes", type="long_text")
+        QuestionFactory(section=section, order=2, code="size", type="integer")
+        for number in range(25):
+            company = CompanyFactory(name=f"Firm {number:02} Oy")
+            answer(survey, company, {section: {"wishes": f"Wish {number:02}", "size": str(number)}})
+        return survey
+
+    def test_staff_see_the_first_twenty_texts_by_organisation_and_the_total(self, staff_en, many):
+        response = staff_en.get(reverse("surveys:results", args=[many.slug]))
+        wishes = by_code(response.context["results"])["wishes"]
+        assert (wishes.answered, wishes.text_total) == (25, 25)
+        assert [(t.text, t.company) for t in wishes.texts] == [(f"Wish {n:02}", f"Firm {n:02} Oy") for n in range(20)]
+        content = response.content.decode()
+        assert "Wish 19" in content and "Wish 20" not in content
+        assert "Showing the first 20 of 25." in content
+        assert "texts=all" in content
+
+    def test_the_link_shows_every_text(self, viewer_en, many):
+        response = viewer_en.get(reverse("surveys:results", args=[many.slug]), {"texts": "all"})
+        wishes = by_code(response.context["results"])["wishes"]
+        assert [t.text for t in wishes.texts] == [f"Wish {n:02}" for n in range(25)]
+        assert "Wish 24" in response.content.decode()
+        assert "Showing the first" not in response.content.decode()
+
+    def test_a_new_answer_shows_at_once_although_the_figures_are_cached(self, viewer_en, many):
+        url = reverse("surveys:results", args=[many.slug])
+        before = by_code(viewer_en.get(url).context["results"])
+        assert (before["size"].numbers.count, before["size"].numbers.maximum) == (25, 24)
+        answer(many, CompanyFactory(name="Late Oy"), {many.sections.get(): {"wishes": "Late", "size": "99"}})
+        after = viewer_en.get(url).context["results"]
+        assert after.responses == 26
+        assert (by_code(after)["size"].numbers.count, by_code(after)["size"].numbers.maximum) == (26, 99)
+        assert by_code(after)["wishes"].text_total == 26

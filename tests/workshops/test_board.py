@@ -144,3 +144,21 @@ class TestBoardPage:
         with django_assert_num_queries(7):
             response = viewer_client.get(URL)
         assert response.context["board"].finding_count == 40
+
+
+@pytest.mark.django_db
+def test_a_theme_shows_its_ten_most_important_findings_and_links_to_all(viewer_client):
+    Theme.objects.update(active=False)
+    theme = ThemeFactory(slug="busy", name="Busy theme", active=True)
+    for n in range(12):
+        finding_create(text=f"Finding {n:02}.", kind="need", importance=3 if n in (4, 11) else 1, themes=[theme])
+    response = viewer_client.get(URL)
+    column = response.context["columns"][0]
+    assert column.total == 12 and len(column.findings) == 10
+    assert [f.text for f in column.findings[:2]] == ["Finding 11.", "Finding 04."]
+    content = response.content.decode()
+    assert "(12 findings, 12 with no measure yet)" in content
+    link = reverse("workshops:findings") + "?theme=busy"
+    assert f'href="{link}"' in content and "Show all 12 findings" in content
+    listed = viewer_client.get(link)
+    assert listed.context["page"].paginator.count == 12

@@ -1,5 +1,7 @@
 """Plan pages: findings, measures, the findings-by-theme board and the Finnish search."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -19,7 +21,7 @@ from ..forms.plan import (
     finding_initial,
     measure_initial,
 )
-from ..models import Finding, Interview, Measure
+from ..models import Finding, Interview, Measure, Theme
 from ..search import search_all
 from ..services import plan as services
 
@@ -162,10 +164,35 @@ def measure_edit(request, pk):
 # The board and the search --------------------------------------------------
 
 
+# The board shows a theme's most important findings; "show all" opens the finding list filtered by the theme.
+BOARD_FINDINGS_SHOWN = 10
+
+
+@dataclass
+class BoardColumn:
+    """One theme of the board as shown: its first findings, how many it has, how many no measure answers."""
+
+    theme: Theme | None
+    findings: list[Finding]
+    total: int
+    unanswered_count: int
+
+
 @viewer_required
 @require_GET
 def board(request):
-    return render(request, "workshops/plan/board.html", {"board": services.findings_by_theme()})
+    board = services.findings_by_theme()
+    columns = [
+        BoardColumn(
+            theme=group.theme,
+            # Findings without an active theme have no list to link to: they are all shown.
+            findings=group.findings[:BOARD_FINDINGS_SHOWN] if group.theme else group.findings,
+            total=len(group.findings),
+            unanswered_count=group.unanswered_count,
+        )
+        for group in board.groups
+    ]
+    return render(request, "workshops/plan/board.html", {"board": board, "columns": columns})
 
 
 @viewer_required
