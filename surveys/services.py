@@ -6,6 +6,7 @@ overwrite each other silently. After the deadline nothing is written.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -238,12 +239,23 @@ def invitation_open(*, token: str, now=None) -> Invitation | None:
 @dataclass
 class PageResult:
     status: str  # saved, invalid, conflict, closed, not_open
-    form: SectionForm
+    _form: SectionForm | None = None
     changes: list[tuple[Question, str, str]] = field(default_factory=list)  # (question, theirs, yours)
+    _refill: Callable[[], SectionForm] | None = field(default=None, repr=False)
 
     @property
     def saved(self) -> bool:
         return self.status == "saved"
+
+    @property
+    def form(self) -> SectionForm:
+        """The page's form; after a save, filled from what is now stored.
+
+        That one is built on first use: the view redirects after a save and never reads it (two queries saved).
+        """
+        if self._form is None and self._refill is not None:
+            self._form = self._refill()
+        return self._form
 
 
 def page_save(*, response: Response, section: Section, data, require_complete: bool = False, now=None) -> PageResult:
@@ -287,7 +299,7 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
         state.save(update_fields=["version", "saved_at"])
         Response.objects.filter(pk=response.pk).update(last_saved_at=now)
         response.last_saved_at = now
-    return PageResult("saved", build_form(response, section, questions))
+    return PageResult("saved", _refill=lambda: build_form(response, section, questions))
 
 
 def _changes(questions, current: dict[int, Answer], mine: dict) -> list[tuple[Question, str, str]]:

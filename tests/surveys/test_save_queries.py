@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from surveys import services
 from surveys.invitations import invitation_create
 from surveys.models import Answer, Question, Response
 
@@ -154,3 +155,16 @@ def test_an_unchanged_save_writes_no_answer_and_no_history(pages):
     rows = Answer.history.filter(response=response).count()
     save_counted(client, 2, page_data(questions[2], 1))
     assert Answer.history.filter(response=response).count() == rows == 25
+
+
+def test_a_saved_page_gives_its_form_filled_from_what_is_stored_when_asked(pages):
+    questions, _client, response = pages
+    section = questions[1][0].section
+    data = {**page_data(questions[1], 1), "version": "0"}
+    result = services.page_save(response=response, section=section, data=data)
+    assert result.saved
+    # Built when read (the view redirects without it): the stored answers, based on the new version.
+    assert result.form["version"].value() == 1
+    assert result.form["p1q0"].value() == "Answer 1"
+    assert result.form["p1q2__other"].value() == "Other 1"
+    assert not result.form.is_bound
