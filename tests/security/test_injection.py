@@ -251,7 +251,6 @@ def test_payloads_in_every_free_text_field_render_inert(payload, world, clients,
     assert_inert(report, payload, "report HTML")
     # A fresh browser opening the link again sees the company's own (injected) name escaped, and nothing live.
     assert_inert(opened(world.token).get(reverse("surveys:start")).content.decode(), payload, "reopened start")
-    trust_figure("payload", PAYLOADS.index(payload) + 1)
     trust_figure("free-text fields holding it", fields_holding(world, payload))
     trust_figure("pages and report checked", pages + 2)
     trust_figure("injected elements alive in the report", len(live_elements(report, MARKER)))
