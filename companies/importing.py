@@ -70,6 +70,10 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
+class NumberCell(str):
+    """The text of a spreadsheet cell that held a number: a phone number stored so has lost its leading zero."""
+
+
 class CompanyRowForm(forms.Form):
     """One line of an import file."""
 
@@ -122,6 +126,17 @@ class CompanyRowForm(forms.Form):
         if year and year > timezone.localdate().year:
             raise forms.ValidationError(_("the year cannot be in the future"))
         return year
+
+    def clean_contact_phone(self):
+        if isinstance(self.data.get("contact_phone"), NumberCell):
+            # Never guess the lost zero: 401234567 may be 040 123 4567 or a foreign number.
+            raise forms.ValidationError(
+                _(
+                    "the spreadsheet keeps this phone number as a number, which drops its leading zero; "
+                    "format the column as text, or write the number as +358 40 123 4567"
+                )
+            )
+        return self.cleaned_data["contact_phone"]
 
     def clean_contact_language(self):
         value = self.cleaned_data["contact_language"].strip().lower()
@@ -230,6 +245,8 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return NumberCell(str(value))
     return str(value).strip()
 
 

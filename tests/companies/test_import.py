@@ -814,3 +814,29 @@ def test_a_far_too_large_upload_is_refused_before_it_is_read(staff_client, villa
     assert form.errors["file"] == ["Tiedosto on suurempi kuin 5 Mt."]
     assert "Tiedosto on suurempi kuin 5 Mt." in response.content.decode()
     assert Company.objects.count() == 0
+
+
+def test_a_phone_number_kept_as_a_number_in_the_workbook_is_refused_not_stripped_of_its_zero(tmp_path, village):
+    # Typed as 0401234567 into a cell formatted as a number: the workbook holds 401234567.
+    path = write_xlsx(tmp_path, [{**SAATO, "contact_phone": 401234567, "customer_since": 2015}])
+    before = snapshot()
+
+    with translation.override("en"):
+        error, lines = run_failing_import(path)
+
+    assert lines == [
+        "line 2: contact_phone: the spreadsheet keeps this phone number as a number, which drops its leading zero; "
+        "format the column as text, or write the number as +358 40 123 4567"
+    ]
+    assert "nothing was imported" in error
+    assert snapshot() == before
+
+
+def test_numbers_in_other_columns_and_a_phone_written_as_text_import_as_before(tmp_path, village):
+    path = write_xlsx(tmp_path, [{**SAATO, "contact_phone": "040 123 4567", "customer_since": 2015}])
+
+    run_import(path)
+
+    company = Company.objects.get(business_id=SAATO["business_id"])
+    assert company.customer_since == 2015
+    assert company.contacts.get().phone == "040 123 4567"
