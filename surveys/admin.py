@@ -255,9 +255,9 @@ class ResponseAdmin(SimpleHistoryAdmin):
                 request,
                 ngettext(
                     "%(count)d organisation got no reminder: it has submitted, has no e-mail address, "
-                    "or the survey is not open.",
+                    "got mail from the survey less than an hour ago, or the survey is not open.",
                     "%(count)d organisations got no reminder: they have submitted, have no e-mail address, "
-                    "or the survey is not open.",
+                    "got mail from the survey less than an hour ago, or the survey is not open.",
                     len(outcomes) - queued,
                 )
                 % {"count": len(outcomes) - queued},

@@ -114,6 +114,12 @@ class ReminderOutcome:
     NO_EMAIL = "no_email"
     SUBMITTED = "submitted"
     ALREADY_SENT = "already_sent"  # today's reminder has gone already
+    RECENTLY_SENT = "recently_sent"  # a manual reminder within MANUAL_REMINDER_GAP of the last mail
+
+
+# A manual reminder waits this long after the company's last invitation or reminder: a double click, or two staff
+# members pressing the button at once, sends one mail.
+MANUAL_REMINDER_GAP = datetime.timedelta(hours=1)
 
 
 def days_before_deadline(survey: Survey, now: datetime.datetime) -> int:
@@ -169,8 +175,20 @@ def reminder_send(*, survey: Survey, company: Company, manual: bool = False, now
                     return ReminderOutcome.ALREADY_SENT
                 response.reminder_days_sent = [*response.reminder_days_sent, day]
                 response.save(update_fields=["reminder_days_sent"])
+        if manual and _mailed_recently(survey=survey, company=company, now=now):
+            return ReminderOutcome.RECENTLY_SENT
         outbox.mail_owe(kind=OutgoingMail.Kind.REMINDER, survey=survey, company=company)
     return ReminderOutcome.QUEUED
+
+
+def _mailed_recently(*, survey: Survey, company: Company, now) -> bool:
+    """Whether the company's invitation or a reminder was queued within MANUAL_REMINDER_GAP."""
+    return OutgoingMail.objects.filter(
+        survey=survey,
+        company=company,
+        kind__in=[OutgoingMail.Kind.INVITATION, OutgoingMail.Kind.REMINDER],
+        queued_at__gte=now - MANUAL_REMINDER_GAP,
+    ).exists()
 
 
 def reminders_send_due(*, now=None) -> int:

@@ -172,4 +172,7 @@ def _reminder_refusal(outcome: str) -> str:
         ReminderOutcome.SUBMITTED: _("%(company)s has already submitted; no reminder was sent."),
         ReminderOutcome.CLOSED: _("The survey is not open; no reminder was sent."),
         ReminderOutcome.NO_EMAIL: _("%(company)s has no contact person with an e-mail address; no reminder was sent."),
+        ReminderOutcome.RECENTLY_SENT: _(
+            "%(company)s got an invitation or a reminder less than an hour ago; no new reminder was sent."
+        ),
     }.get(outcome, _("No reminder was sent to %(company)s."))

@@ -8,8 +8,9 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from surveys import invitations
 from surveys.invitations import invitation_create
-from surveys.models import Invitation, Response
+from surveys.models import Invitation, OutgoingMail, Response
 from surveys.services import invitation_open, page_save, response_submit
 
 from ..factories import (
@@ -344,6 +345,29 @@ class TestRemind:
             ("error", "Delta Metalli Oy has no contact person with an e-mail address; no reminder was sent.")
         ]
         assert queued == []
+
+    def test_a_second_press_within_the_hour_sends_nothing_and_says_why(
+        self, staff_en, village, django_capture_on_commit_callbacks
+    ):
+        survey, company = village["survey"], village["borealis"]
+        with django_capture_on_commit_callbacks() as queued:
+            first = staff_en.post(self.url(survey, company))
+            second = staff_en.post(self.url(survey, company))
+        assert self.said(first) == [("success", "A reminder is on its way to Borealis Konepaja Oy.")]
+        # The dashboard was not shown in between, so the first message is still waiting before the second.
+        assert self.said(second)[-1] == (
+            "error",
+            "Borealis Konepaja Oy got an invitation or a reminder less than an hour ago; no new reminder was sent.",
+        )
+        assert len(queued) == 1
+        owed = OutgoingMail.objects.filter(survey=survey, company=company, kind=OutgoingMail.Kind.REMINDER)
+        assert owed.count() == 1
+        # An hour later the button sends again.
+        owed.update(queued_at=timezone.now() - invitations.MANUAL_REMINDER_GAP - datetime.timedelta(minutes=1))
+        OutgoingMail.objects.filter(survey=survey, company=company).update(queued_at=owed.get().queued_at)
+        third = staff_en.post(self.url(survey, company))
+        assert self.said(third)[-1] == ("success", "A reminder is on its way to Borealis Konepaja Oy.")
+        assert owed.count() == 2
 
     def test_unknown_company_or_survey_is_404(self, staff_client, village):
         assert staff_client.post(reverse("surveys:remind", args=["village-2022", 999999])).status_code == 404
