@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from teknokyla.core.access import staff_required, viewer_required
+from teknokyla.core.security import body_larger_than
 
 from . import importing
 from .forms import MAX_IMPORT_BYTES, TOO_LARGE_MESSAGE, CompanyImportForm, DirectoryFilterForm
@@ -96,18 +97,11 @@ def building(request, slug):
 IMPORT_REQUEST_SLACK = 64 * 1024
 
 
-def _import_too_large(request) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_IMPORT_BYTES + IMPORT_REQUEST_SLACK
-    except ValueError:
-        return False
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def import_companies(request):
     result, status = None, 200
-    if request.method == "POST" and _import_too_large(request):
+    if request.method == "POST" and body_larger_than(request, MAX_IMPORT_BYTES + IMPORT_REQUEST_SLACK):
         # Refused before Django reads the body: a huge upload costs neither disk nor time.
         form = CompanyImportForm(data={})
         form.is_valid()

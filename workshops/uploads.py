@@ -12,6 +12,8 @@ from django.http.multipartparser import MultiPartParser
 from django.utils.datastructures import ImmutableList
 from django.utils.translation import gettext_lazy as _
 
+from teknokyla.core.security import body_larger_than
+
 MAX_BYTES = 20 * 1024 * 1024
 # A request body this much above the file limit cannot hold an acceptable file: refused before it is parsed.
 MAX_REQUEST_BYTES = MAX_BYTES + 1024 * 1024
@@ -138,10 +140,7 @@ def check_upload(upload, *, sent_name: str | None = None) -> FileType:
 
 def request_too_large(request) -> bool:
     """True when the request body is larger than any acceptable upload: refuse it without reading it."""
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES
-    except ValueError:
-        return False
+    return body_larger_than(request, MAX_REQUEST_BYTES)
 
 
 class _SentNameParser(MultiPartParser):

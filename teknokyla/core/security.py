@@ -40,6 +40,14 @@ def client_ip(request) -> str:
     return remote
 
 
+def body_larger_than(request, max_bytes: int) -> bool:
+    """Whether a request announces a body over max_bytes: an upload can be refused before Django reads it."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > max_bytes
+    except ValueError:
+        return False
+
+
 def redact_tokens(text: str) -> str:
     """The text with every invitation link's token replaced by `<redacted>`."""
     return TOKEN_PATH.sub(REDACTED_PATH, text)

@@ -1,18 +1,13 @@
 """The health check answers for the database and the broker."""
 
 import json
-import socket
 
 import pytest
 from django.urls import reverse
 
+from bench.stack import free_port
+
 pytestmark = pytest.mark.django_db
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_healthy_when_database_and_broker_answer(client):
@@ -23,7 +18,7 @@ def test_healthy_when_database_and_broker_answer(client):
 
 
 def test_unavailable_when_the_broker_is_down(client, settings):
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     body = json.loads(response.content)

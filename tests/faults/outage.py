@@ -1,13 +1,20 @@
-"""A database outage as a restart makes it, for the test database only.
+"""Outages made for a test alone: the test database's, and a private Redis's.
 
-From a separate connection to the `postgres` maintenance database: `ALLOW_CONNECTIONS false` on the test
-database, then every backend connected to it is terminated. Open connections break and new ones are refused,
+The database: from a separate connection to the `postgres` maintenance database, `ALLOW_CONNECTIONS false` on the
+test database, then every backend connected to it is terminated. Open connections break and new ones are refused,
 exactly what a web process sees while PostgreSQL restarts; the shared server itself is never touched.
+
+Redis: `PrivateRedis` is a redis-server of the test's own, which it may kill or freeze; the machine's shared one is
+never touched either.
 """
 
+import signal
+import subprocess
+import time
 from contextlib import contextmanager
 
 import psycopg2
+import redis
 from django.db import connection
 from psycopg2 import sql
 
@@ -64,3 +71,52 @@ def database_down():
                 connection.close()
     finally:
         admin.close()
+
+
+# Redis: a private server that a test may kill or freeze -----------------------------------------------------------
+
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+class PrivateRedis:
+    """A redis-server of this test alone, on a port of its own, without persistence."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                assert self.process.poll() is None, "redis-server exited"
+                assert time.monotonic() < deadline, "redis-server did not answer"
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        """Stop it the hard way, as a crash would: SIGKILL, nothing saved."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        """Stop it without closing anything, as a hung server or a lost network would: connections open, no reply."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def is_up(self) -> bool:
+        try:
+            return redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
+        except redis.ConnectionError:
+            return False

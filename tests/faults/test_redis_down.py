@@ -6,9 +6,6 @@ same port (empty, as after a crash without persistence), Celery beat's sweeps, r
 waited: each owed mail exactly once, and the queued report build to one PDF.
 """
 
-import signal
-import socket
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -17,7 +14,6 @@ from datetime import timedelta
 from functools import partial
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.db.models import F
@@ -25,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from kombu import pools
 
+from bench.stack import free_port
 from reports.models import ReportBuild
 from reports.services import builds as build_services
 from reports.tasks import sweep_report_builds
@@ -37,64 +34,14 @@ from teknokyla.celery import app
 from ..factories import CompanyFactory, ContactFactory
 from ..reports.builds_support import make_plan, stored_pdfs, tiny_render, use_renderer
 from ..surveys.conftest import PAGE_1, PAGE_2, PAGE_3, build_survey, page_url
+from .outage import PrivateRedis
 
-REDIS_SERVER = "/usr/bin/redis-server"
 SUBMIT = reverse("surveys:submit")
 THANKS = reverse("surveys:thanks")
 SUMMARY = reverse("surveys:summary")
 PAGES = [PAGE_1, PAGE_2, PAGE_3]
 COMPANIES = 5  # each submits during the outage
 S = ReportBuild.Status
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of this test alone, on a port of its own, without persistence."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.process: subprocess.Popen | None = None
-
-    def url(self, db: int) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def start(self) -> None:
-        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                assert self.process.poll() is None, "redis-server exited"
-                assert time.monotonic() < deadline, "redis-server did not answer"
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        """Stop it the hard way, as a crash would: SIGKILL, nothing saved."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def freeze(self) -> None:
-        """Stop it without closing anything, as a hung server or a lost network would: connections open, no reply."""
-        self.process.send_signal(signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
-
-    def is_up(self) -> bool:
-        try:
-            return redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
-        except redis.ConnectionError:
-            return False
 
 
 def _point_celery_at(broker_url: str, backend_url: str) -> None:

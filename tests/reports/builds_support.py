@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from django.conf import settings
 from kombu import pools
 from weasyprint import HTML
 
+from bench.stack import free_port
 from reports.models import DevelopmentPlan, ReportBuild
 from reports.services import builds as build_services
 from teknokyla.celery import app
@@ -90,12 +90,6 @@ def wait_for(build: ReportBuild, statuses=FINAL, timeout: float = 60) -> ReportB
         time.sleep(0.1)
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _switch_broker(url: str) -> None:
     app.conf.broker_url = url
     # Connection pools are kept per broker URL across the process: drop them, or the old broker stays in use.
@@ -108,7 +102,7 @@ def _switch_broker(url: str) -> None:
 def broker_down(settings):
     """The Redis broker cannot be reached (a closed port) inside the block; `settings` is pytest-django's fixture."""
     previous = app.conf.broker_url
-    closed = f"redis://127.0.0.1:{_closed_port()}/0"
+    closed = f"redis://127.0.0.1:{free_port()}/0"
     settings.CELERY_BROKER_URL = closed
     _switch_broker(closed)
     try:

@@ -23,6 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from bench.stack import free_port
 from surveys.views.answering import MISS_LIMIT, MISS_WINDOW, SESSION_KEY
 from teknokyla.core.security import RedactSurveyTokens, redact_tokens
 
@@ -189,12 +190,6 @@ def test_the_loggers_and_handlers_of_the_settings_carry_the_filter():
 # Real servers: runserver's request lines and gunicorn's access log ----------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def _server(command: list[str], port: int):
     """A server of this project in a subprocess, on the test database, until the block ends."""
@@ -245,7 +240,7 @@ def _ask(port: int, path: str, referer: str) -> int:
 @pytest.mark.parametrize("server", ["runserver", "gunicorn"])
 @pytest.mark.trust("A token is written into a real server's access log", area="Security")
 def test_a_real_servers_log_holds_no_token(server, trust_figure):
-    port = _free_port()
+    port = free_port()
     token = secrets.token_urlsafe(32)
     if server == "runserver":
         command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]

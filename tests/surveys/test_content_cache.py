@@ -9,11 +9,12 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
+from bench.stack import free_port
 from surveys import content
 from surveys.models import Choice, Question
 
 from ..factories import ChoiceFactory, QuestionFactory
-from ..faults.test_redis_down import PrivateRedis, free_port
+from ..faults.outage import PrivateRedis
 from .conftest import PAGE_2, loaded_version
 
 pytestmark = pytest.mark.django_db
