@@ -14,7 +14,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from teknokyla.core import dburl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PR_SET_PDEATHSIG = 1
@@ -116,27 +117,12 @@ def run_child(command: list[str], env: dict[str, str], timeout: float, log: Path
 
 def database_url(base_url: str, name: str) -> str:
     """The URL of database `name` on the server of `base_url`."""
-    parts = urlsplit(base_url)
-    return urlunsplit(parts._replace(path="/" + quote(name)))
+    return dburl.database_url(dburl.database_settings(base_url), name)
 
 
 def _maintenance(base_url: str):
     """An autocommit connection to the server's `postgres` database (TCP, or a Unix socket directory)."""
-    import psycopg2
-
-    parts = urlsplit(base_url)
-    address = parts.netloc.rpartition("@")[2]
-    if unquote(address).startswith("/"):
-        host, port = unquote(address), None  # a socket directory, percent-encoded in the URL
-    else:
-        host, port = parts.hostname, parts.port
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=unquote(parts.username or "") or None,
-        password=unquote(parts.password or "") or None,
-        host=host,
-        port=port,
-    )
+    connection = dburl.connect(dburl.database_settings(base_url), dbname="postgres")
     connection.autocommit = True
     return connection
 

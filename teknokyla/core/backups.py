@@ -18,10 +18,8 @@ import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 import django
-import environ
 import psycopg2
 from django.apps import apps
 from django.conf import settings
@@ -29,6 +27,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from psycopg2 import sql
+
+from teknokyla.core import dburl
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -110,25 +110,14 @@ def _tool_env(values: dict) -> dict[str, str]:
     return env
 
 
-def _connect(values: dict):
-    return psycopg2.connect(
-        dbname=values["NAME"],
-        user=values.get("USER") or None,
-        password=values.get("PASSWORD") or None,
-        host=values.get("HOST") or None,
-        port=values.get("PORT") or None,
-    )
-
-
 def database_settings(url: str | None = None) -> dict:
     """The connection values of a database URL, or of the configured database."""
     if url is None:
         return dict(connection.settings_dict)
-    values = environ.Env.db_url_config(url)
-    if "postgres" not in values.get("ENGINE", ""):
-        raise BackupError(f"Only PostgreSQL databases can be restored into, not {values.get('ENGINE')}.")
-    values["HOST"] = unquote(values.get("HOST") or "")  # a socket folder comes percent-encoded
-    return values
+    try:
+        return dburl.database_settings(url)
+    except ValueError as error:
+        raise BackupError(f"Only PostgreSQL databases can be restored into. {error}") from None
 
 
 # What a manifest counts ---------------------------------------------------------------------------------------
@@ -182,7 +171,7 @@ def backup_create(*, destination: Path) -> dict:
     if destination.exists():
         raise BackupError(f"{destination} exists already; a backup never overwrites a file.")
     values = database_settings()
-    session = _connect(values)
+    session = dburl.connect(values)
     try:
         # One snapshot for the dump and the counts: what the manifest says is what the dump holds.
         session.set_session(isolation_level="REPEATABLE READ", readonly=True)
@@ -302,7 +291,7 @@ def _check_migrations(manifest: dict) -> list[str]:
 def _inspect_target(values: dict) -> tuple[int, int]:
     """(relations in the database's own schemas, the server's major version)."""
     try:
-        session = _connect(values)
+        session = dburl.connect(values)
     except psycopg2.Error as error:
         raise BackupError(f"Cannot connect to the database {values['NAME']}: {str(error).strip()}") from error
     try:
@@ -377,7 +366,7 @@ def backup_restore(*, archive: Path, database_url: str | None = None, force: boo
 
 def _verify_counts(values: dict, manifest: dict) -> dict[str, int]:
     """Count the restored rows of every model of the manifest; a difference is an error."""
-    session = _connect(values)
+    session = dburl.connect(values)
     try:
         with session.cursor() as cursor:
             found = {label: _count(cursor, entry["table"]) for label, entry in manifest.get("counts", {}).items()}

@@ -7,7 +7,6 @@ import secrets
 import tarfile
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -17,7 +16,7 @@ from django.urls import reverse
 from bench import stack
 from surveys.invitations import invitation_create
 from surveys.models import Answer, Response
-from teknokyla.core import backups
+from teknokyla.core import backups, dburl
 from workshops.services.records import attachment_add
 from workshops.uploads import PDF
 
@@ -28,21 +27,13 @@ ATTACHMENT = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1
 
 
 def database_url(name: str) -> str:
-    values = connection.settings_dict
-    password = f":{values['PASSWORD']}" if values["PASSWORD"] else ""
-    return f"postgres://{values['USER']}{password}@{values['HOST'] or 'localhost'}:{values['PORT'] or 5432}/{name}"
+    """The URL of database `name` on the test server (a socket directory on the embedded one)."""
+    return dburl.database_url(connection.settings_dict, name)
 
 
 def query(name: str, sql: str, params=()) -> list[tuple]:
     """Rows of a query on database `name`, through its own psycopg2 connection (not Django's)."""
-    values = connection.settings_dict
-    session = psycopg2.connect(
-        dbname=name,
-        user=values["USER"] or None,
-        password=values["PASSWORD"] or None,
-        host=values["HOST"] or None,
-        port=values["PORT"] or None,
-    )
+    session = dburl.connect(connection.settings_dict, dbname=name)
     try:
         with session.cursor() as cursor:
             cursor.execute(sql, params)
@@ -151,6 +142,27 @@ def test_a_backup_restored_into_a_fresh_database_brings_back_every_answer_and_fi
     trust_figure("rows restored", sum(after.values()))
     trust_figure("rows lost", sum(max(0, rows - after[label]) for label, rows in before.items()))
     trust_figure("files restored", len(files))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_reaches_a_database_through_the_servers_unix_socket(
+    portal_data, archive, fresh_database, settings, tmp_path
+):
+    """The embedded server of the README listens on a socket only: its percent-encoded folder in --database-url."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW unix_socket_directories")
+        socket_dir = cursor.fetchone()[0].split(",")[0].strip()
+    values = {**connection.settings_dict, "HOST": socket_dir, "PORT": connection.settings_dict["PORT"] or ""}
+    url = dburl.database_url(values, fresh_database)
+    assert "%2F" in url and socket_dir not in url
+    settings.PRIVATE_ROOT = settings.MEDIA_ROOT = tmp_path / "restored-files"
+    before = row_counts(connection.settings_dict["NAME"])
+
+    call_command("restore", str(archive), "--database-url", url, stdout=io.StringIO())
+
+    assert row_counts(fresh_database) == before
+    [(submitted,)] = query(fresh_database, "SELECT count(*) FROM surveys_response WHERE submitted_at IS NOT NULL")
+    assert submitted == Response.objects.filter(submitted_at__isnull=False).count() == 1
 
 
 def _rewrite(archive: Path, target: Path, change) -> Path:

@@ -2,26 +2,18 @@
 
 import os
 import secrets
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from bench import stack
+from teknokyla.core import dburl
 
 
 def tests_database_url() -> str:
     """The URL of the database pytest-django made for this run, for processes started by a test."""
-    values = connection.settings_dict
-    user = quote(values["USER"] or "")
-    password = f":{quote(values['PASSWORD'])}" if values["PASSWORD"] else ""
-    credentials = f"{user}{password}@" if user else ""
-    host = values["HOST"] or "localhost"
-    if host.startswith("/"):
-        host = quote(host, safe="")  # a socket directory
-    port = f":{values['PORT']}" if values["PORT"] else ""
-    return f"postgres://{credentials}{host}{port}/{quote(values['NAME'])}"
+    return dburl.database_url(connection.settings_dict)
 
 
 def child_env(**extra: str) -> dict[str, str]:

@@ -14,7 +14,6 @@ import sys
 import time
 from contextlib import contextmanager
 from html.parser import HTMLParser
-from urllib.parse import quote
 from urllib.request import Request, urlopen
 
 import pytest
@@ -25,6 +24,7 @@ from django.urls import reverse
 
 from bench.stack import free_port
 from surveys.views.answering import MISS_LIMIT, MISS_WINDOW, SESSION_KEY
+from teknokyla.core import dburl
 from teknokyla.core.security import RedactSurveyTokens, redact_tokens
 
 from ..surveys.conftest import PAGE_1, PAGE_2, PAGE_3
@@ -193,13 +193,9 @@ def test_the_loggers_and_handlers_of_the_settings_carry_the_filter():
 @contextmanager
 def _server(command: list[str], port: int):
     """A server of this project in a subprocess, on the test database, until the block ends."""
-    database = settings.DATABASES["default"]
-    # A Unix-socket directory (the embedded PostgreSQL) travels percent-encoded in the URL's host part.
-    host = quote(database["HOST"] or "127.0.0.1", safe="")
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{host}:{database['PORT'] or 5432}/"
-        f"{connection.settings_dict['NAME']}",
+        "DATABASE_URL": dburl.database_url(connection.settings_dict),
         "DEBUG": "True",
         "PYTHONUNBUFFERED": "1",
     }
