@@ -44,13 +44,16 @@ def demo_login(log_path: str) -> tuple[str, str]:
 
 
 def main(base: str, log_path: str) -> int:
+    if not base.startswith(("http://", "https://")):
+        sys.exit(f"Not a web address: {base}")
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def fetch(path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(base + path, data=body, headers={"Referer": base + path})
+        # The base is checked to be http(s) in main(): no file:// or other scheme reaches urlopen.
+        request = urllib.request.Request(base + path, data=body, headers={"Referer": base + path})  # noqa: S310
         try:
-            with opener.open(request, timeout=60) as reply:
+            with opener.open(request, timeout=60) as reply:  # noqa: S310
                 return reply.status, reply.geturl(), reply.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             return error.code, path, error.read().decode("utf-8", "replace")
