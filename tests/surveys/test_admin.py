@@ -14,6 +14,7 @@ from ..factories import ChoiceFactory, CompanyFactory, ContactFactory, QuestionF
 pytestmark = pytest.mark.django_db
 
 MODELS = ["survey", "section", "question", "response", "answer", "invitation"]
+IDENTIFIED = {"response", "answer"}  # what one named company answered: staff only
 
 
 def changelist(model: str) -> str:
@@ -65,7 +66,24 @@ class TestPages:
     def test_staff_and_viewers_open_the_changelists(self, staff_client, viewer_client, answered):
         for model in MODELS:
             assert staff_client.get(changelist(model)).status_code == 200, model
-            assert viewer_client.get(changelist(model)).status_code == 200, model
+            expected = 403 if model in IDENTIFIED else 200
+            assert viewer_client.get(changelist(model)).status_code == expected, model
+
+    def test_viewers_never_read_an_identified_companys_answers(self, viewer_client, answered):
+        """Viewers see aggregated results only: no response, answer or their history in the admin."""
+        response = Response.objects.get()
+        answer = Answer.objects.get()
+        pages = [
+            change(response),
+            change(answer),
+            reverse("admin:surveys_response_history", args=[response.pk]),
+            reverse("admin:surveys_answer_history", args=[answer.pk]),
+        ]
+        for url in pages:
+            assert viewer_client.get(url).status_code == 403, url
+        index = viewer_client.get(reverse("admin:index")).content.decode()
+        assert changelist("invitation") in index
+        assert changelist("response") not in index and changelist("answer") not in index
 
     def test_change_pages_open_and_never_show_the_token_hash(self, staff_client, answered):
         invitation = Invitation.objects.get()
