@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import groups
+        from . import checks, groups  # noqa: F401 -- checks registers itself
 
         # Permissions exist only after every app has migrated, so the groups'
         # permissions are kept in step after each migrate run.
