@@ -98,6 +98,11 @@ def contact_sections(contact: Contact) -> list[Section]:
         *_survey_sections(responses),
         _section("interviews", _("Interviews the person took part in"), contact.interviews.order_by("held_at")),
         _section(
+            "interview_history",
+            _("History of the interviews (earlier notes)"),
+            Interview.history.filter(id__in=contact.interviews.values("pk")).order_by("id", "history_date"),
+        ),
+        _section(
             "workshops",
             _("Workshops the person was invited to"),
             Workshop.objects.filter(participations__contact=contact).order_by("held_at"),
@@ -130,6 +135,13 @@ def company_sections(company: Company) -> list[Section]:
         ),
         *_survey_sections(responses),
         _section("interviews", _("Interviews"), Interview.objects.filter(companies=company).order_by("held_at")),
+        _section(
+            "interview_history",
+            _("History of the interviews (earlier notes)"),
+            Interview.history.filter(id__in=Interview.objects.filter(companies=company).values("pk")).order_by(
+                "id", "history_date"
+            ),
+        ),
         _section("workshops", _("Workshops the organisation was invited to"), company.workshops.order_by("held_at")),
         _section("participations", _("Participation in workshops"), participations),
         _section("findings", _("Findings concerning the organisation"), Finding.objects.filter(companies=company)),

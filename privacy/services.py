@@ -149,7 +149,8 @@ def contact_erase_everywhere(*, contact: Contact) -> Counter:
     contact.invitations.clear()
     companies_services.contact_erase(contact=contact)
     changed[Contact] += 1
-    # Cached results pages may still show a text that named the person.
+    # Cached results pages may still show a text that named the person: now, and again once the erasure is visible.
+    content.content_changed()
     transaction.on_commit(content.content_changed)
     return changed
 

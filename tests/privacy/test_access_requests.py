@@ -25,6 +25,7 @@ CONTACT_SECTIONS = {
     "response_history": 1,
     "answer_history": 6,
     "interviews": 1,
+    "interview_history": 1,
     "workshops": 1,
     "participations": 1,
 }
@@ -82,6 +83,7 @@ def test_a_contact_persons_file_holds_every_kind_of_row(staff_client, person):
     assert EMAIL in sections["mails"][0]["last_error"]
     # The readable page shows the same, in the staff member's language (Finnish here).
     assert NAME in html and OLD_PHONE in html and "Kiertotalouden työpaja" in html
+    assert f"Call her at {PHONE}" in sections["interview_history"][0]["notes"]
     assert '<html lang="fi">' in html
     # The token's hash is no personal data and stays out of the file.
     assert "token_hash" not in json.dumps(document)

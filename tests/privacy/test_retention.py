@@ -83,11 +83,16 @@ def test_the_dry_run_says_what_would_change_and_changes_nothing(person, capsys):
     assert "surveys_answer" in stored_anywhere(NAME)
 
 
-def test_the_real_run_anonymises_the_answers_and_keeps_the_figures(person, capsys):
+def test_the_real_run_anonymises_the_answers_and_keeps_the_figures(
+    person, capsys, staff_client, django_capture_on_commit_callbacks
+):
     close(person.survey, days_ago=800)
     before = figures(person.survey)
+    results = reverse("surveys:results", args=[person.survey.slug]) + "?drafts=on&texts=all"
+    assert NAME in staff_client.get(results).content.decode()  # and now in the results cache
 
-    call_command("apply_retention")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("apply_retention")
 
     assert "1 survey(s) anonymised." in capsys.readouterr().out
     person.survey.refresh_from_db()
@@ -102,6 +107,8 @@ def test_the_real_run_anonymises_the_answers_and_keeps_the_figures(person, capsy
     # The answers no longer name her; the registry still knows her (she is still the company's contact).
     assert not {"surveys_answer", "surveys_historicalanswer", "surveys_outgoingmail"} & set(stored_anywhere(NAME))
     assert not {"surveys_answer", "surveys_outgoingmail"} & set(stored_anywhere(EMAIL))
+
+    assert NAME not in staff_client.get(results).content.decode()
 
     call_command("apply_retention")
     assert "No survey is past its retention date." in capsys.readouterr().out
