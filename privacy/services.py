@@ -5,11 +5,14 @@ what names a person goes.
 """
 
 import datetime
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -17,7 +20,7 @@ from django.utils.translation import gettext
 
 from companies import services as companies_services
 from companies.models import Contact
-from surveys import content
+from surveys import content, drafts
 from surveys.models import Answer, Invitation, OutgoingMail, Question, Survey
 
 # Tables whose texts may copy a person's name, e-mail or phone: the portal's own apps (their history tables too)
@@ -97,6 +100,29 @@ def _mentions(needles: list[str], *, replace_with: str | None = None) -> Counter
     return found
 
 
+def _scrub_kept_pages(needles: list[str]) -> int:
+    """Drop the survey pages kept in browser sessions (surveys.drafts) that mention the person; returns how many.
+
+    Session rows are signed and compressed, so no text search sees them: each live session is decoded instead.
+    """
+    lowered = [needle.lower() for needle in needles]
+    dropped = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        kept = data.get(drafts.KEPT_KEY) or []
+        keep = [entry for entry in kept if not any(n in json.dumps(entry, ensure_ascii=False).lower() for n in lowered)]
+        if len(keep) == len(kept):
+            continue
+        dropped += len(kept) - len(keep)
+        if keep:
+            data[drafts.KEPT_KEY] = keep
+        else:
+            del data[drafts.KEPT_KEY]
+        session.session_data = SessionStore().encode(data)
+        session.save(update_fields=["session_data"])
+    return dropped
+
+
 @dataclass
 class ErasurePlan:
     """What erasing a contact changes, counted before anything is changed."""
@@ -144,6 +170,7 @@ def contact_erase_everywhere(*, contact: Contact) -> Counter:
         return Counter()
     needles = _needles(contact)
     changed = _mentions(needles, replace_with=_erased_mark())
+    changed[Session] += _scrub_kept_pages(needles)
     # Whom an invitation or reminder was mailed to: the mails stay counted on the invitation, without the person.
     changed[Invitation.contacts.through] += contact.invitations.count()
     contact.invitations.clear()

@@ -2,11 +2,14 @@
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from companies.models import Contact
+from surveys import drafts
 from surveys.models import Answer, Invitation, Response
 from workshops.models import Participation
 
@@ -104,6 +107,26 @@ def test_the_results_page_no_longer_shows_the_person(staff_client, person, djang
 
     page = staff_client.get(results).content.decode()
     assert NAME not in page and EMAIL not in page and "[poistettu]" in page
+
+
+def test_a_page_kept_in_a_browser_session_that_names_the_person_is_dropped(staff_client, person):
+    # A page posted after the company's session ended waits in the browser's new session (surveys.drafts).
+    naming, other = SessionStore(), SessionStore()
+    kept_at = timezone.now().isoformat()
+    naming[drafts.KEPT_KEY] = [
+        {"owner": "x", "number": 1, "data": {"contact_name": [NAME]}, "kept_at": kept_at},
+        {"owner": "x", "number": 2, "data": {"wish": ["More parking"]}, "kept_at": kept_at},
+    ]
+    other[drafts.KEPT_KEY] = [
+        {"owner": "y", "number": 1, "data": {"contact_name": ["Muu Ihminen"]}, "kept_at": kept_at}
+    ]
+    naming.create()
+    other.create()
+
+    assert staff_client.post(erase_url(person.contact), {"confirm": "on"}).status_code == 302
+
+    assert [entry["number"] for entry in SessionStore(naming.session_key).load()[drafts.KEPT_KEY]] == [2]
+    assert SessionStore(other.session_key).load()[drafts.KEPT_KEY][0]["data"]["contact_name"] == ["Muu Ihminen"]
 
 
 def test_a_namesake_at_another_organisation_keeps_their_name(staff_client, person):
