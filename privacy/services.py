@@ -6,6 +6,7 @@ what names a person goes.
 
 import datetime
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,8 +27,8 @@ from surveys.models import Answer, Invitation, OutgoingMail, Question, Survey
 # Tables whose texts may copy a person's name, e-mail or phone: the portal's own apps (their history tables too)
 # and the admin's log, whose entries repeat the names of the records they changed.
 SCRUBBED_APPS = ("companies", "surveys", "workshops", "reports", "workforce", "admin")
-# A name this short would match inside other words and other people's names: only the contact row loses it.
-SHORTEST_NAME_SCRUBBED = 4
+# Shorter values would match inside other words and numbers: only the contact row loses them.
+SHORTEST_NEEDLE = 6
 
 
 def _erased_mark() -> str:
@@ -35,11 +36,32 @@ def _erased_mark() -> str:
         return gettext("[erased]")
 
 
-def _pattern(needles: list[str]) -> str:
-    """A PostgreSQL regular expression matching any needle literally, not inside a longer word or number."""
+PHONE_RE = re.compile(r"\+?[\d\s().-]{6,}")
+# What may stand between the digits of a phone number written by hand: "040 765 4321", "040-7654321", "(016) 25".
+PHONE_GAP = "[ ().-]{0,2}"
+
+
+def _literal(text: str) -> str:
     # In PostgreSQL's advanced regular expressions a backslash before a non-alphanumeric character makes it literal.
-    literals = ["".join(char if char.isalnum() else "\\" + char for char in needle) for needle in needles]
-    return rf"(?<![[:alnum:]_])({'|'.join(literals)})(?![[:alnum:]_])"
+    return "".join(char if char.isalnum() else "\\" + char for char in text)
+
+
+def _phone_regex(phone: str) -> str:
+    """A phone number however it is spaced, and a Finnish one with +358 or its leading 0."""
+    digits = re.sub(r"\D", "", phone)
+    prefix = ""
+    if phone.strip().startswith("+358") or (phone.strip().startswith("00358")):
+        digits = digits.removeprefix("00").removeprefix("358")
+        prefix = rf"(\+358{PHONE_GAP}|00358{PHONE_GAP}|0)"
+    elif phone.strip().startswith("+"):
+        prefix = r"\+"
+    return prefix + PHONE_GAP.join(digits)
+
+
+def _pattern(needles: list[str]) -> str:
+    """A PostgreSQL regular expression matching any needle, not inside a longer word or number."""
+    parts = [_phone_regex(needle) if PHONE_RE.fullmatch(needle) else _literal(needle) for needle in needles]
+    return rf"(?<![[:alnum:]_+])({'|'.join(parts)})(?![[:alnum:]_])"
 
 
 def _text_columns() -> dict:
@@ -61,9 +83,11 @@ def _text_columns() -> dict:
 
 
 def _needles(contact: Contact) -> list[str]:
-    needles = [value for value in (contact.email, contact.phone) if value and len(value) >= SHORTEST_NAME_SCRUBBED]
-    if len(contact.name.strip()) >= SHORTEST_NAME_SCRUBBED:
-        needles.append(contact.name.strip())
+    needles = [value for value in (contact.email, contact.phone) if value and len(value) >= SHORTEST_NEEDLE]
+    # The full name only: a first name alone would be taken out of other people's names and other words too.
+    name = " ".join(contact.name.split())
+    if len(name) >= SHORTEST_NEEDLE and " " in name:
+        needles.append(name)
     # The longest first: an alternation takes the first that matches.
     return sorted(needles, key=len, reverse=True)
 

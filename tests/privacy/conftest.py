@@ -26,6 +26,9 @@ NAME = "Rauni Räsänen"
 EMAIL = "rauni.rasanen@lumiteko.example"
 PHONE = "+358 40 765 4321"
 OLD_PHONE = "+358 50 111 2233"
+# The same number as people write it in texts.
+PHONE_NATIONAL = "040-765 4321"
+PHONE_AS_TYPED = "0407654321"
 
 
 @dataclass
@@ -68,7 +71,7 @@ def person(staff_client) -> Person:
     first = {**PAGE_1, "contact_name": f"{NAME} (CEO)", "description": f"Write to {EMAIL} or call {PHONE}."}
     assert post_page(browser, 1, first).status_code == 302
     assert post_page(browser, 1, {**first, "contact_name": NAME}).status_code == 302
-    assert post_page(browser, 2, PAGE_2).status_code == 302
+    assert post_page(browser, 2, {**PAGE_2, "growth_how": f"Ask Rauni: {PHONE_AS_TYPED}"}).status_code == 302
     OutgoingMail.objects.create(
         kind=OutgoingMail.Kind.REMINDER,
         survey=survey,
@@ -77,7 +80,7 @@ def person(staff_client) -> Person:
         last_error=f"SMTPRecipientsRefused: {{'{EMAIL}': (550, b'No such user')}}",
     )
 
-    interview = InterviewFactory(notes=f"{NAME} showed the lab. Call her at {PHONE}.")
+    interview = InterviewFactory(notes=f"{NAME} showed the lab. Call her at {PHONE} or {PHONE_NATIONAL}.")
     interview.companies.add(company)
     interview.contacts.add(contact)
     workshop = WorkshopFactory(title="Kiertotalouden työpaja")

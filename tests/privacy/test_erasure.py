@@ -15,7 +15,7 @@ from workshops.models import Participation
 
 from ..dbscan import stored_anywhere
 from ..factories import CompanyFactory, ContactFactory
-from .conftest import EMAIL, NAME, OLD_PHONE, PHONE
+from .conftest import EMAIL, NAME, OLD_PHONE, PHONE, PHONE_AS_TYPED, PHONE_NATIONAL
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +58,10 @@ def test_the_confirmation_page_says_what_will_be_removed(staff_client, person):
     assert plan.history_rows == 2 and plan.invitations == 1
     assert plan.participations == 1 and plan.interviews == 1
     counts = plan.mention_counts
-    assert counts["surveys.answer"] == 2 and counts["workshops.interview"] == 1 and counts["surveys.outgoingmail"] == 1
+    assert counts["surveys.answer"] == 3 and counts["workshops.interview"] == 1 and counts["surveys.outgoingmail"] == 1
     assert counts["surveys.historicalanswer"] >= 2 and counts["admin.logentry"] >= 1
     assert ("Vastaukset: muutoshistoria", counts["surveys.historicalanswer"]) in plan.mentions
-    assert "Vastaukset, joissa nimi, sähköpostiosoite tai puhelinnumero mainitaan: 2." in page
+    assert "Vastaukset, joissa nimi, sähköpostiosoite tai puhelinnumero mainitaan: 3." in page
     assert reverse("privacy:contact_export", args=[person.contact.pk]) in page
     # Nothing happened yet.
     assert Contact.objects.get(pk=person.contact.pk).name == NAME
@@ -72,7 +72,7 @@ def test_erasing_removes_the_name_email_and_phone_from_every_table_and_keeps_the
     staff_client, person, trust_figure
 ):
     before = figures(person)
-    texts = (NAME, EMAIL, PHONE, OLD_PHONE, "Räsänen", "rauni.rasanen")
+    texts = (NAME, EMAIL, PHONE, OLD_PHONE, PHONE_NATIONAL, PHONE_AS_TYPED, "Räsänen", "rauni.rasanen")
     found_before = sum(len(stored_anywhere(text)) for text in texts)
 
     reply = staff_client.post(erase_url(person.contact), {"confirm": "on"})
@@ -91,7 +91,9 @@ def test_erasing_removes_the_name_email_and_phone_from_every_table_and_keeps_the
     answer = Answer.objects.get(response=person.response, question__code="description")
     assert answer.value == "Write to [poistettu] or call [poistettu]."
     person.interview.refresh_from_db()
-    assert person.interview.notes.endswith("showed the lab. Call her at [poistettu].")
+    assert person.interview.notes.endswith("showed the lab. Call her at [poistettu] or [poistettu].")
+    growth = Answer.objects.get(response=person.response, question__code="growth_how")
+    assert growth.value == "Ask Rauni: [poistettu]"
     # The colleague is untouched, and the page says what happened.
     assert Contact.objects.get(pk=person.colleague.pk).email == "kalle@lumiteko.example"
     page = staff_client.get(reply["Location"]).content.decode()
@@ -178,7 +180,7 @@ def test_wrong_method_is_refused(staff_client, person):
 def test_the_command_dry_run_changes_nothing_and_the_real_run_erases(person, capsys):
     call_command("erase_contact", str(person.contact.pk), "--dry-run")
     out = capsys.readouterr().out
-    assert "Dry run: nothing was changed." in out and "Answers: 2" in out
+    assert "Dry run: nothing was changed." in out and "Answers: 3" in out
     assert Contact.objects.get(pk=person.contact.pk).name == NAME
 
     call_command("erase_contact", str(person.contact.pk))
