@@ -14,7 +14,7 @@ from surveys.models import Answer, Invitation, Response
 from workshops.models import Participation
 
 from ..dbscan import stored_anywhere
-from ..factories import CompanyFactory, ContactFactory
+from ..factories import CompanyFactory, ContactFactory, FindingFactory
 from .conftest import EMAIL, NAME, OLD_PHONE, PHONE, PHONE_AS_TYPED, PHONE_NATIONAL
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,20 @@ def test_a_namesake_at_another_organisation_keeps_their_name(staff_client, perso
     namesake.refresh_from_db()
     assert (namesake.name, namesake.email, namesake.is_erased) == (NAME, "toinen@muu.example", False)
     assert stored_anywhere(EMAIL) == []
+
+
+def test_a_first_name_alone_and_numbers_that_only_contain_the_phone_stay(staff_client):
+    company = CompanyFactory(name="Pieni Oy")
+    single = ContactFactory(company=company, name="Aino", email="aino@pieni.example", phone="040 123 4567")
+    finding = FindingFactory(text="Aino Virtanen spoke; order 90401234567; Aino wrote from aino@pieni.example.")
+    finding.companies.add(company)
+
+    assert staff_client.post(erase_url(single), {"confirm": "on"}).status_code == 302
+
+    finding.refresh_from_db()
+    assert finding.text == "Aino Virtanen spoke; order 90401234567; Aino wrote from [poistettu]."
+    single.refresh_from_db()
+    assert single.is_erased and single.name != "Aino"
 
 
 def test_without_the_confirmation_nothing_is_erased(staff_client, person):
