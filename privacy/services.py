@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -23,6 +24,7 @@ from companies import services as companies_services
 from companies.models import Contact
 from surveys import content, drafts
 from surveys.models import Answer, Invitation, OutgoingMail, Question, Survey
+from workshops.models import Attachment
 
 # Tables whose texts may copy a person's name, e-mail or phone: the portal's own apps (their history tables too)
 # and the admin's log, whose entries repeat the names of the records they changed.
@@ -158,6 +160,8 @@ class ErasurePlan:
     interviews: int
     mentions: list[tuple[str, int]] = field(default_factory=list)  # (the kind of record, rows), for the reader
     mention_counts: dict[str, int] = field(default_factory=dict)  # rows by model label ("surveys.answer")
+    # Files are not searched: staff check by hand the attachments of the meetings the person took part in.
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 def contact_erasure_plan(*, contact: Contact) -> ErasurePlan:
@@ -171,6 +175,11 @@ def contact_erasure_plan(*, contact: Contact) -> ErasurePlan:
         interviews=contact.interviews.count(),
         mentions=sorted((_kind_label(model), count) for model, count in mentions.items() if count),
         mention_counts={model._meta.label_lower: count for model, count in mentions.items() if count},
+        attachments=list(
+            Attachment.objects.filter(
+                Q(interview__contacts=contact) | Q(workshop__participations__contact=contact)
+            ).distinct()
+        ),
     )
 
 

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from companies.models import Company, Contact
 from surveys.invitations import invitation_create
 from surveys.models import OutgoingMail, Response, Survey
-from workshops.models import Interview, Participation, Workshop
+from workshops.models import Attachment, Interview, Participation, Workshop
 
 from ..factories import (
     CompanyFactory,
@@ -83,6 +84,13 @@ def person(staff_client) -> Person:
     interview = InterviewFactory(notes=f"{NAME} showed the lab. Call her at {PHONE} or {PHONE_NATIONAL}.")
     interview.companies.add(company)
     interview.contacts.add(contact)
+    Attachment.objects.create(
+        interview=interview,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="muistio.pdf"),
+        original_name="haastattelumuistio.pdf",
+        content_type="application/pdf",
+        size=15,
+    )
     workshop = WorkshopFactory(title="Kiertotalouden työpaja")
     workshop.invited_companies.add(company)
     Participation.objects.create(workshop=workshop, contact=contact, attended=True)

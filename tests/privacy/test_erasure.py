@@ -63,6 +63,9 @@ def test_the_confirmation_page_says_what_will_be_removed(staff_client, person):
     assert ("Vastaukset: muutoshistoria", counts["surveys.historicalanswer"]) in plan.mentions
     assert "Vastaukset, joissa nimi, sähköpostiosoite tai puhelinnumero mainitaan: 3." in page
     assert reverse("privacy:contact_export", args=[person.contact.pk]) in page
+    # Files are not searched: the page names the attachments to check by hand.
+    assert [attachment.original_name for attachment in plan.attachments] == ["haastattelumuistio.pdf"]
+    assert "haastattelumuistio.pdf" in page
     # Nothing happened yet.
     assert Contact.objects.get(pk=person.contact.pk).name == NAME
 
