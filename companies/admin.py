@@ -8,9 +8,9 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from privacy import services as privacy_services
 from surveys.exports import neutralise
 
-from . import services
 from .models import Building, Company, Contact, Premises, Tenancy
 
 
@@ -125,7 +125,8 @@ class ContactAdmin(SimpleHistoryAdmin):
     def erase_contacts(self, request, queryset):
         count = 0
         for contact in queryset:
-            services.contact_erase(contact=contact)
+            # Everywhere, as the staff page does: the history, the mail records and texts that copy the person.
+            privacy_services.contact_erase_everywhere(contact=contact)
             count += 1
         self.message_user(
             request,

@@ -73,7 +73,7 @@ class SectionInline(TranslationTabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(TranslationAdmin):
-    list_display = ["title", "slug", "opens_at", "closes_at", "is_open_now"]
+    list_display = ["title", "slug", "opens_at", "closes_at", "is_open_now", "retention_date"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
@@ -81,7 +81,13 @@ class SurveyAdmin(TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "introduction", "thank_you_text"]}),
         (_("Schedule"), {"fields": ["opens_at", "closes_at", "reminder_days"]}),
+        (_("Privacy"), {"fields": ["retention_until", "anonymised_at"]}),
     ]
+    readonly_fields = ["anonymised_at"]
+
+    @admin.display(description=_("answers kept until"))
+    def retention_date(self, survey):
+        return survey.retention_date
 
     @admin.display(description=_("open now"), boolean=True)
     def is_open_now(self, survey):

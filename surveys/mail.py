@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from companies.models import Contact
@@ -18,7 +19,10 @@ def _message(template: str, contact: Contact, context: dict) -> EmailMessage:
     # Deadlines are read in Finland, whatever the server's or the worker's time zone.
     with translation.override(contact.language or settings.LANGUAGE_CODE), timezone.override(HELSINKI):
         subject = render_to_string(f"surveys/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"surveys/email/{template}_body.txt", {**context, "contact": contact})
+        privacy_link = settings.SITE_URL.rstrip("/") + reverse("privacy:notice")
+        body = render_to_string(
+            f"surveys/email/{template}_body.txt", {**context, "contact": contact, "privacy_link": privacy_link}
+        )
     # A subject is one line; a title with a line break must not become a header error.
     return EmailMessage(" ".join(subject.split()), body, to=[contact.email])
 

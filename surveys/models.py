@@ -4,6 +4,7 @@ Texts a respondent reads are translated with django-modeltranslation
 (see translation.py); Finnish is the fallback.
 """
 
+import datetime
 import hashlib
 import secrets
 from decimal import Decimal
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company, Contact
+
+# Answers are kept identified this many years after the survey closes, unless the survey says otherwise.
+RETENTION_YEARS = 2
 
 
 def default_reminder_days() -> list[int]:
@@ -39,6 +43,16 @@ class Survey(models.Model):
         blank=True,
         help_text=_("Days before the deadline when a reminder goes to those who have not submitted, e.g. 7,2."),
     )
+    retention_until = models.DateField(
+        _("answers kept until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this day the answers are anonymised: free-text answers, who the mail went to and the history of "
+            "changes are removed; the figures stay. Empty: two years after the survey closes."
+        ),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -71,9 +85,22 @@ class Survey(models.Model):
         """True while answers are accepted."""
         return self.has_opened(now) and not self.has_closed(now)
 
+    @property
+    def retention_date(self) -> datetime.date:
+        """The last day the answers are kept identified: the date set, or two years after the closing day."""
+        if self.retention_until:
+            return self.retention_until
+        closing_day = timezone.localdate(self.closes_at)
+        try:
+            return closing_day.replace(year=closing_day.year + RETENTION_YEARS)
+        except ValueError:  # 29 February
+            return closing_day.replace(year=closing_day.year + RETENTION_YEARS, day=28)
+
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The survey must close after it opens.")})
+        if self.retention_until and self.closes_at and self.retention_until < timezone.localdate(self.closes_at):
+            raise ValidationError({"retention_until": _("The answers must be kept at least until the survey closes.")})
 
 
 class Section(models.Model):

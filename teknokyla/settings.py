@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "workshops",
     "reports",
     "workforce",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -27,4 +27,5 @@ urlpatterns = [
     path("work/", include("workshops.urls")),
     path("reports/", include("reports.urls")),
     path("workforce/", include("workforce.urls")),
+    path("", include("privacy.urls")),
 ]

@@ -6,7 +6,7 @@ STAFF_GROUP = "Digipolis staff"
 VIEWER_GROUP = "Viewers"
 
 # Apps whose records the project's staff manage.
-PORTAL_APPS = ("companies", "surveys", "workshops", "reports", "workforce", "django_celery_beat", "axes")
+PORTAL_APPS = ("companies", "surveys", "workshops", "reports", "workforce", "privacy", "django_celery_beat", "axes")
 
 # Identified answers: a company's response and each of its answers, and their history. Viewers see aggregated results
 # with small groups hidden, never what one named company answered -- so not in the admin either.

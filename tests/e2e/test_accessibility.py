@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import Company
+from companies.models import Company, Contact
 from surveys.invitations import invitation_create
 from surveys.models import Response
 from workforce.models import WorkforceNeed
@@ -138,6 +138,8 @@ def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, dem
         "plan edit": reverse("reports:plan_edit", args=[plan.pk]),
         "report builds": reverse("reports:builds"),
         "accessibility statement": reverse("accessibility"),
+        "privacy notice": reverse("privacy:notice"),
+        "erase a contact": reverse("privacy:contact_erase", args=[Contact.objects.order_by("pk").first().pk]),
     }
     for label, url in urls.items():
         reply = page.goto(f"{live_server.url}{url}")
@@ -173,6 +175,7 @@ def test_every_footer_links_the_accessibility_statement(
     live_server, page, login, staff, outsider, open_survey, axe_audit, trust_figure
 ):
     statement = reverse("accessibility")
+    notice = reverse("privacy:notice")
     pages = [
         (reverse("home"), 200),
         (reverse("login"), 200),
@@ -185,9 +188,11 @@ def test_every_footer_links_the_accessibility_statement(
         reply = page.goto(f"{live_server.url}{url}")
         assert reply.status == status, url
         assert page.locator(f"footer a[href='{statement}']").count() == 1, f"no statement link in the footer of {url}"
+        assert page.locator(f"footer a[href='{notice}']").count() == 1, f"no privacy notice link in the footer of {url}"
     # The server error page stands alone (base.html may be what failed): shown in place of a page of the site.
     page.set_content(render_to_string("500.html"))
     assert page.locator(f"footer a[href='{statement}']").count() == 1, "no statement link in the footer of 500.html"
+    assert page.locator(f"footer a[href='{notice}']").count() == 1, "no privacy notice link in the footer of 500.html"
     _audit(page, axe_audit, "server error")
 
     # A logged-in user without a staff group is refused the staff pages, on a page of the site.
@@ -205,6 +210,7 @@ def test_every_footer_links_the_accessibility_statement(
     for url in staff_urls:
         page.goto(f"{live_server.url}{url}")
         assert page.locator(f"footer a[href='{statement}']").count() == 1, f"no statement link in the footer of {url}"
+        assert page.locator(f"footer a[href='{notice}']").count() == 1, f"no privacy notice link in the footer of {url}"
     trust_figure("pages with the statement link in the footer", len(pages) + 2 + len(staff_urls))
 
     page.locator("footer").get_by_role("link", name="Saavutettavuusseloste").click()

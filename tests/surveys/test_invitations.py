@@ -12,7 +12,6 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 from companies.models import Company
@@ -20,6 +19,7 @@ from surveys import invitations, services, tasks
 from surveys.models import Invitation, OutgoingMail, Response, hash_token
 from teknokyla.celery import app
 
+from ..dbscan import stored_anywhere
 from ..factories import CompanyFactory, ContactFactory, SurveyFactory
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -65,18 +65,6 @@ def token_of(message) -> str:
     match = LINK.search(message.body)
     assert match, message.body
     return match["token"]
-
-
-def stored_anywhere(text: str) -> list[str]:
-    """The tables of the database where any row's text contains `text`."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT 1 FROM {quoted} AS t WHERE t::text LIKE %s LIMIT 1", [f"%{text}%"])  # noqa: S608
-            if cursor.fetchone():
-                found.append(table)
-    return found
 
 
 @pytest.mark.django_db(transaction=True)
