@@ -81,6 +81,7 @@ class RenderedReport:
     pdf: bytes
     page_count: int
     checksum: str  # sha256 of the gathered data: two builds from the same data share it
+    docx: bytes = b""  # the Word edition of the same data, when it was asked for
 
 
 # Gathering ----------------------------------------------------------------------------------------------------------
@@ -123,8 +124,8 @@ def _plan(plan: DevelopmentPlan) -> dict:
         "period_end": plan.period_end,
         "approved_on": plan.approved_on,
         # The plain fields read the active language with a Finnish fallback once they are translated.
-        "summary_html": _written(plan.summary, under=2),
-        "starting_point_html": _written(plan.starting_point, under=2),
+        "summary_html": _written(plan.summary, under=1),
+        "starting_point_html": _written(plan.starting_point, under=1),
         "vision_html": _written(plan.vision, under=2),
     }
 
@@ -516,9 +517,11 @@ def _alt(title: str, pairs) -> str:
     return f"{title}: {values}" if values else title
 
 
-def _chart(svg: str, alt: str) -> dict:
+def _chart(image: str | bytes, alt: str) -> dict:
+    if isinstance(image, bytes):  # drawn inside charts.as_png(): the Word edition's picture
+        return {"png": image, "alt": alt}
     # matplotlib escapes every text it writes, and with_title escapes the alt text.
-    return {"svg": mark_safe(charts.with_title(svg, alt)), "alt": alt}  # noqa: S308
+    return {"svg": mark_safe(charts.with_title(image, alt)), "alt": alt}  # noqa: S308
 
 
 def _area(value) -> str:
@@ -643,7 +646,8 @@ def _stylesheet_path() -> Path:
     return Path(finders.find(STYLESHEET))
 
 
-def _context(data: dict, *, for_pdf: bool) -> dict:
+def report_charts(data: dict) -> tuple[dict, list[dict]]:
+    """The report's charts by name, and the survey's sections with each question's chart (SVG, or PNG in as_png)."""
     survey = data["survey"]
     survey_sections = []
     if survey is not None:
@@ -659,6 +663,11 @@ def _context(data: dict, *, for_pdf: bool) -> dict:
     if survey is not None:
         chart["rate_by_building"] = _rate_chart(survey["by_building"], _("Response rate by building"))
         chart["rate_by_industry"] = _rate_chart(survey["by_industry"], _("Response rate by industry"))
+    return chart, survey_sections
+
+
+def _context(data: dict, *, for_pdf: bool) -> dict:
+    chart, survey_sections = report_charts(data)
     return {
         **data,
         "charts": chart,
@@ -699,7 +708,30 @@ class _StylesheetOnlyFetcher(URLFetcher):
 
 def report_render_pdf(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> RenderedReport:
     """The report as a tagged PDF (PDF/UA-1) in `language`, its page count and the checksum of its data."""
+    return _pdf(report_data(plan=plan, survey=survey, language=language))
+
+
+def report_render_docx(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> bytes:
+    """The report as a Word document (.docx) in `language`."""
+    from .word import report_docx
+
     data = report_data(plan=plan, survey=survey, language=language)
+    with translation.override(language):
+        return report_docx(data, generated_on=timezone.localdate())
+
+
+def report_render(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> RenderedReport:
+    """Both editions of the report from one gathering of its data: the tagged PDF and the Word document."""
+    from .word import report_docx
+
+    data = report_data(plan=plan, survey=survey, language=language)
+    rendered = _pdf(data)
+    with translation.override(language):
+        docx = report_docx(data, generated_on=timezone.localdate())
+    return RenderedReport(pdf=rendered.pdf, page_count=rendered.page_count, checksum=rendered.checksum, docx=docx)
+
+
+def _pdf(data: dict) -> RenderedReport:
     html = _render(data, for_pdf=True)
     stylesheet = _stylesheet_path()
     base_url = stylesheet.parent.parent.resolve().as_uri() + "/"

@@ -1,4 +1,4 @@
-"""Pages of the PDF builds: the list with the build form, building and retrying, the live status, the download."""
+"""Pages of the report builds: the list with the build form, building and retrying, the live status, the downloads."""
 
 from datetime import timedelta
 
@@ -114,18 +114,27 @@ def build_status(request):
     return JsonResponse({"builds": [status_json(build) for build in builds]})
 
 
+# The editions a build has: its file field and the content type it is served with.
+EDITIONS = {
+    "pdf": ("pdf", "application/pdf"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+
+
 @viewer_required
 @require_GET
-def build_download(request, pk):
+def build_download(request, pk, edition="pdf"):
+    field_name, content_type = EDITIONS[edition]
     build = get_object_or_404(ReportBuild, pk=pk, status=ReportBuild.Status.DONE)
-    if not build.pdf:
+    stored = getattr(build, field_name)
+    if not stored:
         raise Http404
     try:
-        stream = build.pdf.open("rb")
+        stream = stored.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        stream, as_attachment=True, filename=services.build_filename(build), content_type="application/pdf"
+        stream, as_attachment=True, filename=services.build_filename(build, edition), content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -141,6 +150,7 @@ def status_json(build: ReportBuild) -> dict:
         "status": build.status,
         "status_label": build.get_status_display(),
         "download_url": reverse("reports:build_download", args=[build.pk]) if done else None,
+        "docx_url": reverse("reports:build_download_docx", args=[build.pk]) if done and build.docx else None,
         "error": _(build.error) if failed and build.error else "",
         "pages": build.page_count if done else None,
         "size": build.size if done else None,
