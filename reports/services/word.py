@@ -6,6 +6,7 @@ on every page, and every paragraph carries its language (w:lang), Finnish where 
 """
 
 import io
+import re
 from html.parser import HTMLParser
 
 from django.utils import formats
@@ -31,6 +32,7 @@ PICTURE_WIDTH = TEXT_WIDTH
 NUMBER_COLUMN = Cm(2.2)
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MUTED = RGBColor(0x4A, 0x4A, 0x4A)
+WHITE_SPACE = re.compile(r"\s+")
 
 
 def language_of(text) -> str | None:
@@ -68,8 +70,23 @@ class _Writer:
             styles[name].font.name = "DejaVu Sans"
         # Word's TOC field finds the headings by these styles; nothing else is needed for its own contents.
 
-    def tag(self, paragraph, language: str | None = None) -> None:
-        """Give the paragraph (its mark and every run) a language: `language`, or the report's."""
+    def add_text(self, paragraph, text, *, language: str | None = None) -> list:
+        """Append `text` (a string, or a tuple of parts such as a number and a title) as runs, each part in its
+        own language: a part that fell back to Finnish is Finnish, the rest the report's (or `language`)."""
+        parts = [part for part in (text if isinstance(text, tuple) else (text,)) if part != ""]
+        runs = []
+        for part in parts:
+            run = paragraph.add_run(str(part))
+            tag = LANGUAGE_TAGS[language or language_of(part) or self.language]
+            _set_run_language(run._r.get_or_add_rPr(), tag)
+            runs.append(run)
+        # The paragraph's own language: Finnish when all of it is, else the report's.
+        languages = {language or language_of(part) for part in parts}
+        self.tag(paragraph, languages.pop() if len(languages) == 1 else None, runs=False)
+        return runs
+
+    def tag(self, paragraph, language: str | None = None, *, runs: bool = True) -> None:
+        """Give the paragraph (its mark, and every run unless told not to) a language: `language`, or the report's."""
         tag = LANGUAGE_TAGS[language or self.language]
         p_pr = paragraph._p.get_or_add_pPr()
         r_pr = p_pr.find(qn("w:rPr"))
@@ -77,21 +94,21 @@ class _Writer:
             r_pr = OxmlElement("w:rPr")
             p_pr.append(r_pr)
         _set_run_language(r_pr, tag)
-        for run in paragraph.runs:
-            _set_run_language(run._r.get_or_add_rPr(), tag)
+        if runs:
+            for run in paragraph.runs:
+                _set_run_language(run._r.get_or_add_rPr(), tag)
 
-    def heading(self, text: str, level: int) -> None:
-        paragraph = self.document.add_heading(str(text), level=level)
-        self.tag(paragraph, language_of(text))
+    def heading(self, text, level: int):
+        paragraph = self.document.add_heading("", level=level)
+        self.add_text(paragraph, text)
+        return paragraph
 
-    def paragraph(self, text: str = "", *, style: str | None = None, language: str | None = None, muted=False):
+    def paragraph(self, text="", *, style: str | None = None, language: str | None = None, muted=False):
         paragraph = self.document.add_paragraph(style=style)
-        if text:
-            run = paragraph.add_run(str(text))
+        for run in self.add_text(paragraph, text, language=language):
             if muted:
                 run.italic = True
                 run.font.color.rgb = MUTED
-        self.tag(paragraph, language or language_of(text))
         return paragraph
 
     def no_data(self, text: str) -> None:
@@ -172,12 +189,11 @@ class _Writer:
         for index, line in enumerate(lines):
             if index:
                 paragraph = cell.add_paragraph()
-            run = paragraph.add_run(str(line))
-            run.bold = bold or None
-            run.italic = italic or None
+            for run in self.add_text(paragraph, line):
+                run.bold = bold or None
+                run.italic = italic or None
             if right:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            self.tag(paragraph, language_of(line))
 
     def page_break(self) -> None:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -300,7 +316,7 @@ class _HtmlToWord(HTMLParser):
         self.language = language
         self.paragraph = None
         self.lists: list[str] = []
-        self.bold = self.italic = self.code = 0
+        self.bold = self.italic = self.code = self.pre = 0
         self.quote = 0
         self.link: str | None = None
         self.row: list[str] | None = None
@@ -335,6 +351,7 @@ class _HtmlToWord(HTMLParser):
         elif tag == "pre":
             self._start()
             self.code += 1
+            self.pre += 1
         elif tag in ("strong", "b"):
             self.bold += 1
         elif tag in ("em", "i"):
@@ -356,6 +373,7 @@ class _HtmlToWord(HTMLParser):
         if tag in ("h2", "h3", "h4", "h5", "h6", "p", "li", "pre") and self.cell is None:
             if tag == "pre":
                 self.code -= 1
+                self.pre -= 1
             self._end()
         elif tag in ("ul", "ol"):
             self._end()
@@ -387,6 +405,8 @@ class _HtmlToWord(HTMLParser):
         if self.cell is not None:
             self.cell.append(data)
             return
+        if not self.pre:
+            data = WHITE_SPACE.sub(" ", data)  # as a browser shows it: a line break in the source is a space
         if not data.strip() and self.paragraph is None:
             return
         if self.paragraph is None:
@@ -408,6 +428,14 @@ class _HtmlToWord(HTMLParser):
 # The report's parts, in the plan's order ------------------------------------------------------------------------
 
 
+def _goal_heading(goal: dict) -> tuple[str, ...]:
+    """ "Goal 1: <title>" as parts, so a title that fell back to Finnish keeps its language."""
+    marker = "\x00"
+    text = _("Goal %(number)s: %(title)s") % {"number": goal["number"], "title": marker}
+    before, _marker, after = text.partition(marker)
+    return (before, goal["title"], after)
+
+
 def _date(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "–"
 
@@ -419,9 +447,7 @@ def _number(value, decimals: int = 0) -> str:
 def _cover(w: _Writer, data: dict) -> None:
     plan = data["plan"]
     w.paragraph(PROJECT_NAME, muted=True)
-    title = w.document.add_paragraph(style="Title")
-    title.add_run(str(plan["title"]))
-    w.tag(title, language_of(plan["title"]))
+    w.paragraph(plan["title"], style="Title")
     w.paragraph(_("Development plan of the Kemi Technology Village"), style="Subtitle")
     status = capfirst(plan["status_label"])
     if plan["approved_on"]:
@@ -457,7 +483,7 @@ def _vision(w: _Writer, data: dict) -> None:
     if not data["goals"]:
         w.no_data(_("No goals have been written yet."))
     for goal in data["goals"]:
-        paragraph = w.paragraph(f"{goal['number']}. {goal['title']}", language=language_of(goal["title"]))
+        paragraph = w.paragraph((f"{goal['number']}. ", goal["title"]))
         for run in paragraph.runs:
             run.bold = True
         if goal["description_html"]:
@@ -465,15 +491,12 @@ def _vision(w: _Writer, data: dict) -> None:
 
 
 def _measure(w: _Writer, measure: dict) -> None:
-    w.heading(f"{measure['number']}. {measure['title']}", 3)
-    w.document.paragraphs[-1].paragraph_format.keep_with_next = True
-    if language_of(measure["title"]):
-        w.tag(w.document.paragraphs[-1], language_of(measure["title"]))
+    w.heading((f"{measure['number']}. ", measure["title"]), 3).paragraph_format.keep_with_next = True
     if measure["description_html"]:
         w.written(measure["description_html"])
     cost = f"{_number(measure['cost'])} €" if measure["cost"] is not None else "–"
     timing = f"{measure['start']} – {measure['end']}" if measure["start"] else _("No timing set")
-    findings = [f"F{f['number']} {f['short']}" for f in measure["findings"]] or ["–"]
+    findings = [(f"F{f['number']} ", f["short"]) for f in measure["findings"]] or ["–"]
     w.facts(
         _("Facts of measure %(number)s") % {"number": measure["number"]},
         [
@@ -494,7 +517,7 @@ def _measures(w: _Writer, data: dict, chart: dict) -> None:
     if not data["measures"]:
         w.no_data(_("No measures have been proposed yet."))
     for goal in data["goals"]:
-        w.heading(_("Goal %(number)s: %(title)s") % {"number": goal["number"], "title": goal["title"]}, 2)
+        w.heading(_goal_heading(goal), 2)
         for measure in goal["measures"]:
             _measure(w, measure)
         if not goal["measures"]:
@@ -725,12 +748,12 @@ def _heard(w: _Writer, data: dict, chart: dict, sections: list[dict]) -> None:
         for group in theme["groups"]:
             w.heading(group["label"], 4)
             for finding in group["findings"]:
-                text = f"F{finding['number']} {finding['text']} ({finding['kind_label']})"
-                w.paragraph(text, style="List Bullet", language=language_of(finding["text"]))
+                text = (f"F{finding['number']} ", finding["text"], f" ({finding['kind_label']})")
+                w.paragraph(text, style="List Bullet")
     w.heading(_("SWOT analysis"), 2)
     cells = {}
     for key in ("strengths", "weaknesses", "opportunities", "threats"):
-        cells[key] = [f"F{f['number']} {f['short']}" for f in heard["swot"][key]] or ["–"]
+        cells[key] = [(f"F{f['number']} ", f["short"]) for f in heard["swot"][key]] or ["–"]
     w.table(
         _("Strengths, weaknesses, opportunities and threats, from the findings' kinds"),
         ["", _("Helpful"), _("Harmful")],
@@ -782,7 +805,7 @@ def _monitoring(w: _Writer, data: dict) -> None:
     w.paragraph(_("Each measure's indicator, from its baseline to its target, for the board to follow up."))
     rows = [
         [
-            f"{m['number']}. {m['title']}",
+            (f"{m['number']}. ", m["title"]),
             m["indicator"] or "–",
             _number(m["baseline"], 2) if m["baseline"] is not None else "–",
             f"→ {_number(m['target'], 2)}" if m["target"] is not None else "–",
@@ -880,7 +903,7 @@ def _appendix(w: _Writer, data: dict, sections: list[dict]) -> None:
         _("Timing of the measures"),
         [_("Measure"), _("First quarter"), _("Last quarter"), _("Status")],
         [
-            [f"{m['number']}. {m['title']}", m["start"] or "–", m["end"] or "–", capfirst(m["status_label"])]
+            [(f"{m['number']}. ", m["title"]), m["start"] or "–", m["end"] or "–", capfirst(m["status_label"])]
             for m in data["measures"]
         ]
         or [[_("No measures have been proposed yet.")]],
@@ -890,9 +913,7 @@ def _appendix(w: _Writer, data: dict, sections: list[dict]) -> None:
 def contents_entries(data: dict, sections: list[dict]) -> list[tuple[int, str]]:
     """The headings of levels 1–2 in the order the document has them (the written text's own headings aside)."""
     entries = [(1, _("Summary")), (1, _("Vision and goals")), (2, _("Vision")), (2, _("Goals")), (1, _("Measures"))]
-    entries += [
-        (2, _("Goal %(number)s: %(title)s") % {"number": g["number"], "title": g["title"]}) for g in data["goals"]
-    ]
+    entries += [(2, _goal_heading(g)) for g in data["goals"]]
     if data["other_measures"]:
         entries.append((2, _("Other measures")))
     entries += [(2, _("Timeline of the measures")), (1, _("Starting point")), (2, _("The village today"))]

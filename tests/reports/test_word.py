@@ -71,10 +71,17 @@ def translated(language: str, *messages: str) -> list[str]:
         return [gettext(message) for message in messages]
 
 
-def test_the_word_edition_has_the_plan_first_in_word_heading_styles(demo):
+def test_the_word_edition_has_the_plan_first_in_word_styles_every_measure_tables_and_charts(demo):
+    """One render of the Finnish demo plan, read back as Word would show it."""
     plan, survey = demo
     document = read(report_render_docx(plan=plan, survey=survey, language="fi"))
+    check_headings(document, plan)
+    check_measures(document)
+    check_tables(document)
+    check_pictures(document)
 
+
+def check_headings(document, plan) -> None:
     found = headings(document)
     chapters = [text for style, text in found if style == "Heading 1"]
     expected = translated("fi", *CHAPTERS)
@@ -90,24 +97,18 @@ def test_the_word_edition_has_the_plan_first_in_word_heading_styles(demo):
     assert goals == [f"Tavoite {goal.order}: {goal.title_fi}" for goal in plan.goals.order_by("order")]
 
 
-def test_every_measure_is_in_the_word_edition_with_its_facts(demo):
-    plan, survey = demo
-    document = read(report_render_docx(plan=plan, survey=survey, language="fi"))
-
+def check_measures(document) -> None:
     measure_headings = [t for s, t in headings(document) if s == "Heading 3" and t[:1].isdigit()]
-    titles = list(Measure.objects.values_list("title", flat=True))
+    titles = list(Measure.objects.values_list("title_fi", flat=True))
     assert len(measure_headings) == len(titles) == 8
     for title in titles:
         assert any(heading.endswith(title) for heading in measure_headings), title
-    indicators = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
-    for indicator in Measure.objects.exclude(indicator="").values_list("indicator", flat=True):
-        assert indicator in indicators
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    for indicator in Measure.objects.exclude(indicator_fi="").values_list("indicator_fi", flat=True):
+        assert indicator in cells
 
 
-def test_tables_are_word_tables_whose_header_rows_repeat(demo):
-    plan, survey = demo
-    document = read(report_render_docx(plan=plan, survey=survey, language="fi"))
-
+def check_tables(document) -> None:
     captions = {}
     for table in document.tables:
         caption = table._tbl.tblPr.find("w:tblCaption", WORD_NS)
@@ -125,10 +126,7 @@ def test_tables_are_word_tables_whose_header_rows_repeat(demo):
         assert all(row._tr.find("w:trPr/w:tblHeader", WORD_NS) is None for row in table.rows[1:])
 
 
-def test_charts_are_print_resolution_pictures_with_alternative_text(demo):
-    plan, survey = demo
-    document = read(report_render_docx(plan=plan, survey=survey, language="fi"))
-
+def check_pictures(document) -> None:
     shapes = document.inline_shapes
     assert len(shapes) >= 10
     for shape in shapes:
@@ -141,7 +139,7 @@ def test_charts_are_print_resolution_pictures_with_alternative_text(demo):
     assert any("Kosmos" in shape._inline.docPr.get("descr") for shape in shapes)
 
 
-@pytest.mark.parametrize(("language", "tag"), [("fi", "fi-FI"), ("sv", "sv-FI"), ("en", "en-GB")])
+@pytest.mark.parametrize(("language", "tag"), [("sv", "sv-FI"), ("en", "en-GB")])
 def test_every_paragraph_carries_the_language_and_the_properties_name_the_plan(demo, language, tag):
     plan, survey = demo
     document = read(report_render_docx(plan=plan, survey=survey, language=language))

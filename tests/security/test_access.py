@@ -152,6 +152,7 @@ RULES: dict[str, Rule] = {
     ),
     "reports:build_status": Rule(READ, query="id=1"),
     "reports:build_download": Rule(READ, _pk("build")),
+    "reports:build_download_docx": Rule(READ, _pk("build")),
     # Workforce: viewers may read and export the matching table (it holds no personal data)
     "workforce:matching": Rule(READ),
     "workforce:export": Rule(READ, lambda world: {"fmt": "csv"}),

@@ -5,9 +5,11 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from reports.models import LANGUAGE_CHOICES, DevelopmentPlan, ReportBuild
 from reports.services.builds import build_filename, build_request
+from reports.services.fallbacks import report_fallbacks
 from surveys.models import Survey
 
 POLL_SECONDS = 1.0
@@ -55,6 +57,7 @@ class Command(BaseCommand):
     ):
         edition = self._plan(plan)
         chosen_survey = self._survey(survey)
+        self._list_fallbacks(edition, chosen_survey, language)
         build = build_request(plan=edition, survey=chosen_survey, language=language, user=None)
         unreachable = build.enqueued is False
         if not (wait or output):
@@ -85,6 +88,21 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Wrote {path} (Word document, {len(content)} bytes)."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({build.page_count} pages, {build.size} bytes)."))
+
+    def _list_fallbacks(self, plan: DevelopmentPlan, survey: Survey, language: str) -> None:
+        """Before a Swedish or English build: every text that will show in Finnish, and where to fill it in."""
+        with translation.override("en"):  # the command speaks English, like its other messages
+            gaps = report_fallbacks(plan=plan, survey=survey, language=language)
+        if not gaps:
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                f"{len(gaps)} text(s) have no {language} version and will show in Finnish (marked as Finnish "
+                "in the PDF and the Word document). Fill them in at these addresses of the portal:"
+            )
+        )
+        for gap in gaps:
+            self.stdout.write(f"  {gap.kind}: {gap.label} ({', '.join(gap.fields)})  {gap.url}")
 
     def _plan(self, pk: int | None) -> DevelopmentPlan:
         if pk is not None:
