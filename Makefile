@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test trust bench lint format messages clean-var chromium system-pdf
+.PHONY: run test trust bench lint format messages clean-var chromium system-pdf office
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,13 +20,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 run: $(VENV)/.installed-run system-pdf
 	$(PY) -m teknokyla.devservices run
 
-# System packages from Debian: Pango and fonts for WeasyPrint's PDF, and Chromium for the browser tests.
+# System packages from Debian: Pango and fonts for WeasyPrint's PDF, Chromium for the browser tests, and LibreOffice
+# Writer (headless, without recommends) with which a test opens the plan's Word edition and prints it to PDF.
 # As root we install what is missing; otherwise we say what to install.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+OFFICE_PACKAGES := libreoffice-writer-nogui
 define apt_ensure
 	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) $$missing; \
 	  else echo "Please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 endef
@@ -37,8 +39,11 @@ system-pdf:
 chromium:
 	$(call apt_ensure,chromium)
 
+office:
+	$(call apt_ensure,$(OFFICE_PACKAGES),--no-install-recommends)
+
 ## test: lint, Django checks, migrations check, then the whole test suite
-test: $(VENV)/.installed-dev system-pdf chromium
+test: $(VENV)/.installed-dev system-pdf chromium office
 	$(PY) -m teknokyla.devservices --var var/test exec -- sh -c '\
 		$(PY) -m ruff check . && \
 		$(PY) manage.py check && \

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields, resources
 from import_export.admin import ExportMixin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from privacy import services as privacy_services
 from surveys.exports import neutralise
+from teknokyla.core.languages import MissingLanguageFilter
 
 from .models import Building, Company, Contact, Premises, Tenancy
 
@@ -20,8 +22,9 @@ class PremisesInline(admin.TabularInline):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(TranslationAdmin):
     list_display = ["name", "street_address", "postal_code", "city"]
+    list_filter = [MissingLanguageFilter]
     search_fields = ["name", "street_address"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PremisesInline]

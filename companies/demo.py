@@ -14,12 +14,53 @@ from stdnum.fi import ytunnus
 from .industries import section_for_code
 from .models import Building, Company, Contact, Premises, Tenancy
 
+# (name, street, description in fi, sv and en)
 BUILDINGS = [
-    ("Kosmos", "Tietokatu", "Office and laboratory building; home of the Kemi campus of Lapland UAS."),
-    ("Compus", "Tietokatu", "Campus building with classrooms, laboratories and offices."),
-    ("Louhi", "", "Halls and workshops; units of the vocational college Lappia."),
-    ("Paasi", "", "Workshop and hall building; units of the vocational college Lappia."),
-    ("Sampo", "Sammonkatu", "Teaching and office building of the vocational college Lappia."),
+    (
+        "Kosmos",
+        "Tietokatu",
+        {
+            "fi": "Toimisto- ja laboratoriorakennus; Lapin ammattikorkeakoulun Kemin kampus.",
+            "sv": "Kontors- och laboratoriebyggnad; Lapplands yrkeshögskolas campus i Kemi.",
+            "en": "Office and laboratory building; home of the Kemi campus of Lapland UAS.",
+        },
+    ),
+    (
+        "Compus",
+        "Tietokatu",
+        {
+            "fi": "Kampusrakennus, jossa on luokkia, laboratorioita ja toimistoja.",
+            "sv": "Campusbyggnad med klassrum, laboratorier och kontor.",
+            "en": "Campus building with classrooms, laboratories and offices.",
+        },
+    ),
+    (
+        "Louhi",
+        "",
+        {
+            "fi": "Halleja ja työpajoja; ammattiopisto Lappian yksiköitä.",
+            "sv": "Hallar och verkstäder; enheter vid yrkesinstitutet Lappia.",
+            "en": "Halls and workshops; units of the vocational college Lappia.",
+        },
+    ),
+    (
+        "Paasi",
+        "",
+        {
+            "fi": "Työpaja- ja hallirakennus; ammattiopisto Lappian yksiköitä.",
+            "sv": "Verkstads- och hallbyggnad; enheter vid yrkesinstitutet Lappia.",
+            "en": "Workshop and hall building; units of the vocational college Lappia.",
+        },
+    ),
+    (
+        "Sampo",
+        "Sammonkatu",
+        {
+            "fi": "Ammattiopisto Lappian opetus- ja toimistorakennus.",
+            "sv": "Undervisnings- och kontorsbyggnad för yrkesinstitutet Lappia.",
+            "en": "Teaching and office building of the vocational college Lappia.",
+        },
+    ),
 ]
 
 # (name, industry code, employee band, customer since, building)
@@ -147,11 +188,20 @@ def load_registry() -> dict[str, int]:
     """Create or refresh the demo registry; running it again changes nothing."""
     rng = random.Random(2022)
     buildings = {}
-    for name, street, description in BUILDINGS:
+    for name, street, descriptions in BUILDINGS:
         building, _ = Building.objects.get_or_create(
             slug=slugify(name),
-            defaults={"name": name, "street_address": street, "description": description},
+            defaults={
+                "name": name,
+                "street_address": street,
+                **{f"description_{code}": text for code, text in descriptions.items()},
+            },
         )
+        # Earlier demo data had only the English text, saved as the Finnish one: give it its three languages.
+        if building.description_fi == descriptions["en"] and not building.description_sv:
+            for code, text in descriptions.items():
+                setattr(building, f"description_{code}", text)
+            building.save(update_fields=[f"description_{code}" for code in descriptions])
         buildings[name] = building
         for code, floor, area, kind in _premises_codes(building):
             Premises.objects.get_or_create(

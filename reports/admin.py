@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from teknokyla.core.languages import MissingLanguageFilter
+
 from .forms import PlanAdminForm
 from .models import DevelopmentPlan, Goal, ReportBuild
 
@@ -26,7 +28,7 @@ class GoalInline(TranslationStackedInline):
 class DevelopmentPlanAdmin(SimpleHistoryAdmin, TranslationAdmin):
     form = PlanAdminForm
     list_display = ["title", "period_start", "period_end", "status", "approved_on", "updated_at"]
-    list_filter = ["status"]
+    list_filter = ["status", MissingLanguageFilter]
     search_fields = ["title_fi", "title_sv", "title_en"]
     inlines = [GoalInline]
     fieldsets = [
@@ -38,7 +40,7 @@ class DevelopmentPlanAdmin(SimpleHistoryAdmin, TranslationAdmin):
 @admin.register(Goal)
 class GoalAdmin(TranslationAdmin):
     list_display = ["title", "plan", "order"]
-    list_filter = ["plan"]
+    list_filter = ["plan", MissingLanguageFilter]
     list_select_related = ["plan"]
     search_fields = ["title_fi", "title_sv", "title_en"]
     fields = ["plan", "order", "title", "description"]

@@ -1,10 +1,15 @@
-"""Charts of the development plan report: matplotlib (Agg, no GUI) drawn to SVG with the text kept as text."""
+"""Charts of the development plan report: matplotlib (Agg, no GUI) drawn to SVG with the text kept as text.
 
+Inside `as_png()` the same functions give PNG bytes at print resolution instead (the Word edition's images).
+"""
+
+import contextvars
 import hashlib
 import io
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
@@ -52,6 +57,7 @@ CHAR_IN = 0.066  # the average width of a character of a 9 pt DejaVu Sans label,
 ROW_IN = 0.3  # the plot height of one bar
 LINE_IN = 0.15  # the height of each further line of a wrapped label
 BAR_IN = 0.2
+PNG_DPI = 300  # print resolution: a chart 6.3 in wide is about 1,900 pixels
 SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)
 METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 SVG_ID = re.compile(r'\bid="([^"]+)"')
@@ -89,8 +95,32 @@ def _legend(figure: Figure, **kwargs) -> None:
     figure.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, **kwargs)
 
 
+_PNG = contextvars.ContextVar("charts_as_png", default=False)
+
+
+@contextmanager
+def as_png() -> Iterator[None]:
+    """Within this block every chart function returns PNG bytes at PNG_DPI instead of SVG text."""
+    token = _PNG.set(True)
+    try:
+        yield
+    finally:
+        _PNG.reset(token)
+
+
+def _to_png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    try:
+        figure.savefig(buffer, format="png", dpi=PNG_DPI, facecolor="white", metadata={"Software": None})
+    finally:
+        figure.clear()
+    return buffer.getvalue()
+
+
 def _to_svg(figure: Figure) -> str:
-    """The figure as inline SVG: no XML prolog, no metadata, ids made unique to this chart."""
+    """The figure as inline SVG: no XML prolog, no metadata, ids made unique to this chart (PNG in as_png())."""
+    if _PNG.get():
+        return _to_png(figure)
     buffer = io.StringIO()
     try:
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

@@ -71,6 +71,11 @@ def report_path(instance, filename: str) -> str:
     return f"reports/{uuid.uuid4().hex}.pdf"
 
 
+def docx_path(instance, filename: str) -> str:
+    """A server-chosen private name for the Word edition of a built report."""
+    return f"reports/{uuid.uuid4().hex}.docx"
+
+
 class ReportBuild(models.Model):
     """One request to build the report: queued by staff, built by a Celery worker."""
 
@@ -98,6 +103,9 @@ class ReportBuild(models.Model):
     error = models.TextField(_("error"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=report_path, blank=True, max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    # The Word edition, built by the same worker in the same build from the same data.
+    docx = models.FileField(_("Word document"), upload_to=docx_path, blank=True, max_length=200)
+    docx_size = models.PositiveIntegerField(_("size of the Word document (bytes)"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     data_checksum = models.CharField(_("data checksum"), max_length=64, blank=True)
 

@@ -7,6 +7,8 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from teknokyla.core.languages import MissingLanguageFilter
+
 from . import services
 from .models import EducationProgramme, SkillArea, WorkforceNeed
 
@@ -14,8 +16,8 @@ from .models import EducationProgramme, SkillArea, WorkforceNeed
 @admin.register(SkillArea)
 class SkillAreaAdmin(TranslationAdmin):
     list_display = ["name", "slug", "order", "need_count", "programme_count", "retired"]
-    list_filter = ["retired"]
-    search_fields = ["name", "slug"]
+    list_filter = ["retired", MissingLanguageFilter]
+    search_fields = ["name_fi", "name_sv", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["retire", "restore"]
 
@@ -79,10 +81,10 @@ class WorkforceNeedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EducationProgramme)
-class EducationProgrammeAdmin(SimpleHistoryAdmin):
+class EducationProgrammeAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "institution", "level", "yearly_intake", "yearly_graduates", "active"]
-    list_filter = ["institution", "level", "active", "skill_areas"]
-    search_fields = ["name", "institution__name"]
+    list_filter = ["institution", "level", "active", "skill_areas", MissingLanguageFilter]
+    search_fields = ["name_fi", "name_sv", "name_en", "institution__name"]
     list_select_related = ["institution"]
     autocomplete_fields = ["institution"]
     filter_horizontal = ["skill_areas"]

@@ -19,6 +19,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from teknokyla.core.groups import STAFF_GROUP
+from teknokyla.core.languages import MissingLanguageFilter
 
 from .models import (
     Attachment,
@@ -99,7 +100,7 @@ class RemovesAttachmentFilesMixin:
 @admin.register(Theme)
 class ThemeAdmin(TranslationAdmin):
     list_display = ["name", "slug", "order", "active"]
-    list_filter = ["active"]
+    list_filter = ["active", MissingLanguageFilter]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -210,10 +211,10 @@ class WorkshopAdmin(
 
 
 @admin.register(Finding)
-class FindingAdmin(CreatedByMixin, SimpleHistoryAdmin):
+class FindingAdmin(CreatedByMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["__str__", "kind", "importance", "theme_names", "created_at"]
-    list_filter = ["kind", "importance", "themes"]
-    search_fields = ["text"]
+    list_filter = ["kind", "importance", "themes", MissingLanguageFilter]
+    search_fields = ["text_fi", "text_sv", "text_en"]
     filter_horizontal = ["themes"]
     autocomplete_fields = ["companies", "interviews", "workshops", "questions"]
     fieldsets = [
@@ -239,10 +240,10 @@ class MeasureStatusChangeInline(StaffUserChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(StaffUserChoicesMixin, SimpleHistoryAdmin):
+class MeasureAdmin(StaffUserChoicesMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["title", "status", "start_quarter", "end_quarter", "responsible"]
-    list_filter = ["status", "themes"]
-    search_fields = ["title", "description", "indicator", "funding_source"]
+    list_filter = ["status", "themes", MissingLanguageFilter]
+    search_fields = ["title_fi", "title_sv", "title_en", "description_fi", "indicator_fi", "funding_source_fi"]
     list_select_related = ["responsible_user", "responsible_organisation"]
     filter_horizontal = ["themes"]
     autocomplete_fields = ["findings", "responsible_organisation", "partners"]

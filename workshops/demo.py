@@ -993,24 +993,126 @@ def _load_attachments(workshops: list[Workshop], staff) -> None:
         attachment.save()
 
 
+# Swedish and English versions of some findings and measures, keyed by the Finnish text or title: a Swedish build of
+# the demo shows them, and lists the texts still only in Finnish.
+FINDING_TRANSLATIONS = {
+    FINDINGS[0].text: {
+        "sv": "Företagen anser att teknologibyns läge är utmärkt: en minut till riksvägen, under tio minuter till "
+        "flygplatsen och ungefär tre kilometer till Kemi centrum.",
+        "en": "The companies find the village's location excellent: a minute to the main road, under ten minutes "
+        "to the airport and about three kilometres to the centre of Kemi.",
+    },
+    FINDINGS[1].text: {
+        "sv": "Läroanstalterna finns i samma byggnader som företagen. Erfarenheterna av praktikanter, lärdomsprov "
+        "och läroavtal är goda.",
+        "en": "The schools work in the same buildings as the companies. Trainees, theses and apprenticeships have "
+        "worked well.",
+    },
+    FINDINGS[3].text: {
+        "sv": "Test-, monterings- och hallutrymmen kan inte hyras flexibelt för kort tid, så företagen monterar "
+        "utrustning hos kunden eller hyr utrymmen utanför byn.",
+        "en": "Test, assembly and hall space cannot be rented flexibly for a short time, so companies assemble "
+        "equipment at their customers' sites or rent space outside the village.",
+    },
+    FINDINGS[4].text: {
+        "sv": "Laboratorieanalyser köps från södra Finland, vilket förlänger produktutvecklingen och "
+        "provserierna med flera veckor.",
+        "en": "Laboratory analyses are bought from southern Finland, which adds weeks to product development and "
+        "trial batches.",
+    },
+}
+
+MEASURE_TRANSLATIONS = {
+    "Yhteiskäyttölaboratorio Kosmokseen": {
+        "sv": {
+            "title": "Gemensamt laboratorium i Kosmos",
+            "description": "I Kosmos inrättas tillsammans med Lapplands yrkeshögskola ett laboratorium som byns "
+            "företag kan använda för materialanalyser, tester och små provserier.\n\n"
+            "- förstudie och utrustningslista\n- finansieringsansökan\n- användarregler och prislista",
+            "indicator": "företag som använder det gemensamma laboratoriet",
+            "funding_source": "Eruf, Lapplands förbund",
+        },
+        "en": {
+            "title": "A shared laboratory in Kosmos",
+            "description": "Together with Lapland UAS, a laboratory is set up in Kosmos for the village's companies "
+            "to use for material analyses, tests and small trial batches.\n\n"
+            "- pre-study and list of equipment\n- funding application\n- rules of use and price list",
+            "indicator": "companies using the shared laboratory",
+            "funding_source": "ERDF, Regional Council of Lapland",
+        },
+    },
+    "Joustavat testaus- ja kokoonpanotilat Louheen": {
+        "sv": {
+            "title": "Flexibla test- och monteringsutrymmen i Louhi",
+            "description": "I hallen i Louhi avskiljs test- och monteringsutrymmen med travers och tillräcklig "
+            "elanslutning, som kan hyras för kort tid.",
+            "indicator": "hallyta som hyrs ut för kort tid (m²)",
+            "funding_source": "egen finansiering",
+        },
+        "en": {
+            "title": "Flexible test and assembly space in Louhi",
+            "description": "Test and assembly spaces with a crane and a sufficient power supply are separated from "
+            "the hall of Louhi, to be rented for short periods.",
+            "indicator": "hall space rented for short periods (m²)",
+            "funding_source": "own funding",
+        },
+    },
+    "Yritysten ja oppilaitosten yhteyspiste": {
+        "sv": {
+            "title": "Kontaktpunkt för företag och läroanstalter",
+            "description": "I byn inrättas en kontaktpunkt där ett företag med en enda kontakt får en praktikant, "
+            "någon som skriver sitt lärdomsprov eller en läroavtalsstuderande. Efterfrågan och utbudet av "
+            "arbetskraft sammanställs i samma vy två gånger om året.",
+            "indicator": "praktik- och läroavtalsplatser i byns företag per år",
+            "funding_source": "Eruf, egen finansiering",
+        },
+        "en": {
+            "title": "A contact point for companies and schools",
+            "description": "A contact point is set up in the village through which a company, with one call, "
+            "finds a trainee, a thesis writer or an apprentice. Demand and supply of labour are brought into one "
+            "view twice a year.",
+            "indicator": "trainee and apprenticeship places in the village's companies a year",
+            "funding_source": "ERDF, own funding",
+        },
+    },
+}
+
+
+def _fill_missing(instance, texts: dict[str, dict[str, str]]) -> None:
+    """Write the languages of `texts` ({language: {field: text}}) that the record does not have yet."""
+    changed = []
+    for language, fields in texts.items():
+        for field, text in fields.items():
+            name = f"{field}_{language}"
+            if not getattr(instance, name):
+                setattr(instance, name, text)
+                changed.append(name)
+    if changed:
+        instance.save(update_fields=changed)
+
+
 def _load_findings(lookup: _Lookup, interviews: list[Interview], workshops: list[Workshop], staff) -> list[Finding]:
     findings = []
     for spec in FINDINGS:
-        finding = Finding.objects.filter(text=spec.text).first()
+        finding = Finding.objects.filter(text_fi=spec.text).first()
         if finding is None:
-            finding = _create(Finding, text=spec.text, kind=spec.kind, importance=spec.importance, created_by=staff)
+            finding = _create(Finding, text_fi=spec.text, kind=spec.kind, importance=spec.importance, created_by=staff)
             finding.themes.set(lookup.theme_list(spec.themes))
             finding.companies.set(lookup.organisations(spec.companies))
             finding.interviews.set([interviews[i] for i in spec.interviews if i < len(interviews)])
             finding.workshops.set([workshops[i] for i in spec.workshops if i < len(workshops)])
             finding.questions.set([lookup.questions[code] for code in spec.questions if code in lookup.questions])
+        if spec.text in FINDING_TRANSLATIONS:
+            _fill_missing(finding, {code: {"text": text} for code, text in FINDING_TRANSLATIONS[spec.text].items()})
         findings.append(finding)
     return findings
 
 
 def _load_measures(lookup: _Lookup, findings: list[Finding], staff, today: datetime.date) -> None:
     for spec in MEASURES:
-        if Measure.objects.filter(title=spec.title).exists():
+        existing = Measure.objects.filter(title_fi=spec.title).first()
+        if existing is not None:
+            _fill_missing(existing, MEASURE_TRANSLATIONS.get(spec.title, {}))
             continue
         # Steps dated after today have not happened yet.
         history = [step for step in spec.history if step[0] <= today]
@@ -1019,15 +1121,15 @@ def _load_measures(lookup: _Lookup, findings: list[Finding], staff, today: datet
         organisation = spec.responsible if spec.responsible is not None or staff is not None else DIGIPOLIS
         measure = _create(
             Measure,
-            title=spec.title,
-            description=spec.description,
+            title_fi=spec.title,
+            description_fi=spec.description,
             responsible_user=responsible_user,
             responsible_organisation=lookup.organisation(organisation) if organisation is not None else None,
             start_quarter=spec.start_quarter,
             end_quarter=spec.end_quarter,
             estimated_cost=spec.estimated_cost,
-            funding_source=spec.funding_source,
-            indicator=spec.indicator,
+            funding_source_fi=spec.funding_source,
+            indicator_fi=spec.indicator,
             indicator_baseline=spec.baseline,
             indicator_target=spec.target,
             status=history[-1][1] if history else Measure.Status.PROPOSED,
@@ -1035,6 +1137,7 @@ def _load_measures(lookup: _Lookup, findings: list[Finding], staff, today: datet
         measure.themes.set(lookup.theme_list(spec.themes))
         measure.findings.set([findings[i] for i in spec.findings if i < len(findings)])
         measure.partners.set(lookup.organisations(spec.partners))
+        _fill_missing(measure, MEASURE_TRANSLATIONS.get(spec.title, {}))
         for changed_on, status, note in history:
             _create(
                 MeasureStatusChange, measure=measure, status=status, changed_on=changed_on, changed_by=staff, note=note

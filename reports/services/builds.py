@@ -1,4 +1,4 @@
-"""The build pipeline of the development-plan PDF: request a build, run it in a worker, sweep builds that got stuck."""
+"""The build pipeline of the plan (PDF and Word): request a build, run it in a worker, sweep builds that got stuck."""
 
 import logging
 import time
@@ -64,10 +64,10 @@ def _enqueue_on_commit(build: ReportBuild) -> None:
     transaction.on_commit(lambda: setattr(build, "enqueued", build_enqueue(build_id=build.pk)))
 
 
-def build_filename(build: ReportBuild) -> str:
-    """The name a downloaded PDF gets: kehittamissuunnitelma-<date>-<language>.pdf."""
+def build_filename(build: ReportBuild, extension: str = "pdf") -> str:
+    """The name a downloaded edition gets: kehittamissuunnitelma-<date>-<language>.pdf (or .docx)."""
     day = timezone.localdate(build.finished_at or build.requested_at)
-    return f"kehittamissuunnitelma-{day:%Y-%m-%d}-{build.language}.pdf"
+    return f"kehittamissuunnitelma-{day:%Y-%m-%d}-{build.language}.{extension}"
 
 
 def build_request(*, plan: DevelopmentPlan, survey: Survey | None, language: str, user) -> ReportBuild:
@@ -186,10 +186,11 @@ def _mine(build: ReportBuild):
 
 
 def _renderer():
-    """The report's PDF renderer, imported when a build runs so this module loads without it."""
-    from .report import report_render_pdf
+    """The report's renderer (the PDF and the Word edition), imported when a build runs so this module loads without
+    it."""
+    from .report import report_render
 
-    return report_render_pdf
+    return report_render
 
 
 def _start(build_id: int) -> ReportBuild | None:
@@ -224,24 +225,33 @@ def _start(build_id: int) -> ReportBuild | None:
 
 
 def _store(build_id: int, rendered) -> ReportBuild | None:
-    stored_name = ""
+    stored_names = []
+    docx = getattr(rendered, "docx", b"")
     try:
         with transaction.atomic():
             build = ReportBuild.objects.select_for_update().filter(pk=build_id).first()
             if build is None or build.status == Status.DONE:
                 return None  # another worker stored its PDF first: one build, one PDF
             build.pdf.save("report.pdf", ContentFile(rendered.pdf), save=False)
-            stored_name = build.pdf.name
+            stored_names.append(build.pdf.name)
+            if docx:
+                build.docx.save("report.docx", ContentFile(docx), save=False)
+                stored_names.append(build.docx.name)
+                build.docx_size = len(docx)
             build.status = Status.DONE
             build.finished_at = timezone.now()
             build.error = ""
             build.size = len(rendered.pdf)
             build.page_count = rendered.page_count
             build.data_checksum = rendered.checksum
-            build.save(update_fields=["pdf", "status", "finished_at", "error", "size", "page_count", "data_checksum"])
+            build.save(
+                update_fields=[
+                    "pdf", "docx", "docx_size", "status", "finished_at", "error", "size", "page_count", "data_checksum"
+                ]
+            )  # fmt: skip
     except BaseException:
-        if stored_name:
-            build.pdf.storage.delete(stored_name)  # the row does not name it: no orphan file
+        for name in stored_names:
+            build.pdf.storage.delete(name)  # the row does not name them: no orphan file
         raise
     return build
 

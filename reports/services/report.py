@@ -76,11 +76,72 @@ class _ChartStyleNoise(logging.Filter):
 logging.getLogger("weasyprint").addFilter(_ChartStyleNoise())
 
 
+def _tag_element_languages() -> None:
+    """Give each element of the tagged PDF the language of its HTML element when it has its own (lang="fi").
+
+    WeasyPrint writes the document's language (/Lang of the catalogue) only. A passage that fell back to Finnish in a
+    Swedish report carries lang="fi" in the HTML; with /Lang on its structure element a screen reader switches to a
+    Finnish voice. The hook wraps WeasyPrint's tag-tree builder; tests/reports check the /Lang in the built PDF.
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "sets_languages", False):
+        return
+
+    def build_with_languages(box, parent, *args, **kwargs):
+        element = getattr(box, "element", None)
+        own = element is not None and getattr(box, "element_tag", None) not in ("html", "body")
+        language = element.get("lang") if own else None
+        for structure in build(box, parent, *args, **kwargs):
+            if language and "Lang" not in structure:
+                structure["Lang"] = pydyf.String(language)
+            yield structure
+
+    build_with_languages.sets_languages = True
+    tags._build_box_tree = build_with_languages
+
+
+_tag_element_languages()
+
+
+class InFinnish(str):
+    """A text printed in Finnish because it has no version in the report's language (modeltranslation's fallback).
+
+    The PDF marks it lang="fi" and the Word edition gives its paragraph the Finnish language, so a screen reader
+    reads it with a Finnish voice instead of passing it off as Swedish or English.
+    """
+
+    lang = "fi"
+
+
+class InFinnishHtml(SafeString):
+    """Sanitised HTML of a text that fell back to Finnish."""
+
+    lang = "fi"
+
+
+def _tr(obj, field: str) -> str:
+    """The text of a translated field in the active language; a Finnish fallback comes back as InFinnish."""
+    value = getattr(obj, field) or ""
+    language = translation.get_language()
+    if language != "fi" and value and not (getattr(obj, f"{field}_{language}", None) or "").strip():
+        return InFinnish(value)
+    return value
+
+
+def _like(text: str, source: str) -> str:
+    """`text` (made from `source`) marked as Finnish when `source` is."""
+    return InFinnish(text) if isinstance(source, InFinnish) else text
+
+
 @dataclass(frozen=True)
 class RenderedReport:
     pdf: bytes
     page_count: int
     checksum: str  # sha256 of the gathered data: two builds from the same data share it
+    docx: bytes = b""  # the Word edition of the same data, when it was asked for
 
 
 # Gathering ----------------------------------------------------------------------------------------------------------
@@ -116,16 +177,16 @@ def data_checksum(data: dict) -> str:
 def _plan(plan: DevelopmentPlan) -> dict:
     return {
         "id": plan.pk,
-        "title": plan.title,
+        "title": _tr(plan, "title"),
         "status": plan.status,
         "status_label": plan.get_status_display(),
         "period_start": plan.period_start,
         "period_end": plan.period_end,
         "approved_on": plan.approved_on,
         # The plain fields read the active language with a Finnish fallback once they are translated.
-        "summary_html": _written(plan.summary, under=2),
-        "starting_point_html": _written(plan.starting_point, under=2),
-        "vision_html": _written(plan.vision, under=2),
+        "summary_html": _written(_tr(plan, "summary"), under=1),
+        "starting_point_html": _written(_tr(plan, "starting_point"), under=1),
+        "vision_html": _written(_tr(plan, "vision"), under=2),
     }
 
 
@@ -136,7 +197,10 @@ def _written(text: str, *, under: int) -> SafeString:
     def demoted(match: re.Match) -> str:
         return f"<{match[1]}h{min(int(match[2]) + shift, 6)}>"
 
-    return mark_safe(HEADING_TAG.sub(demoted, render_markdown(text)))  # noqa: S308 - only tag names change
+    html = HEADING_TAG.sub(demoted, render_markdown(text))
+    if isinstance(text, InFinnish) and html:
+        return InFinnishHtml(html)
+    return mark_safe(html)  # noqa: S308 - only tag names change
 
 
 def _years_bucket(years: int | None) -> tuple[int, str]:
@@ -222,7 +286,7 @@ def _question(result) -> dict:
     question = result.question
     row = {
         "code": question.code,
-        "text": question.text,
+        "text": _tr(question, "text"),
         "type": question.type,
         "kind": result.kind,
         "multiple": question.type == Question.Type.MULTIPLE_CHOICE,
@@ -255,11 +319,11 @@ def _survey(survey: Survey) -> dict:
     for result in results.questions:
         if not sections or sections[-1]["id"] != result.question.section_id:
             section = result.question.section
-            sections.append({"id": section.pk, "title": section.title, "questions": []})
+            sections.append({"id": section.pk, "title": _tr(section, "title"), "questions": []})
         sections[-1]["questions"].append(_question(result))
     overall = progress.overall
     return {
-        "title": survey.title,
+        "title": _tr(survey, "title"),
         "opens_at": timezone.localdate(survey.opens_at),
         "closes_at": timezone.localdate(survey.closes_at),
         "invited": overall.invited,
@@ -284,8 +348,8 @@ def _findings() -> list[dict]:
         {
             "id": finding.pk,
             "number": number,
-            "text": finding.text,
-            "short": Truncator(finding.text).words(SHORT_WORDS, truncate="…"),
+            "text": _tr(finding, "text"),
+            "short": _like(Truncator(finding.text).words(SHORT_WORDS, truncate="…"), _tr(finding, "text")),
             "kind": finding.kind,
             "kind_label": finding.get_kind_display(),
             "importance": finding.importance,
@@ -328,7 +392,7 @@ def _heard(findings: list[dict]) -> dict:
             "date": timezone.localdate(i.held_at),
             "organisations": i.organisations,
             "people": i.people,
-            "themes": [t.name for t in i.themes.all()],
+            "themes": [_tr(t, "name") for t in i.themes.all()],
         }
         for i in interviews
     ]
@@ -338,7 +402,7 @@ def _heard(findings: list[dict]) -> dict:
             "title": w.title,
             "invited": w.invited,
             "attendees": w.attendees,
-            "themes": [t.name for t in w.themes.all()],
+            "themes": [_tr(t, "name") for t in w.themes.all()],
         }
         for w in workshops
     ]
@@ -346,7 +410,7 @@ def _heard(findings: list[dict]) -> dict:
     for theme in Theme.objects.order_by("order", "name"):
         under = [f for f in findings if theme.pk in f["themes"]]
         if theme.active or under:
-            themes.append({"name": theme.name, "count": len(under), "groups": _by_importance(under)})
+            themes.append({"name": _tr(theme, "name"), "count": len(under), "groups": _by_importance(under)})
     without = [f for f in findings if not f["themes"]]
     if without:
         themes.append({"name": _("No theme"), "count": len(without), "groups": _by_importance(without)})
@@ -373,7 +437,7 @@ def _workforce() -> dict:
     for row in table.rows:
         area = areas.setdefault(
             row.skill_area.pk,
-            {"label": row.skill_area.name, "needed": 0, "graduates": row.graduates, "organisations": set()},
+            {"label": _tr(row.skill_area, "name"), "needed": 0, "graduates": row.graduates, "organisations": set()},
         )
         area["needed"] += row.needed
         area["organisations"].update(company.company_id for company in row.companies)
@@ -389,7 +453,7 @@ def _workforce() -> dict:
     ]
     rows.sort(key=lambda row: (-row["gap"], row["label"]))
     no_demand = sorted(
-        ({"label": row.skill_area.name, "graduates": row.graduates} for row in table.no_demand),
+        ({"label": _tr(row.skill_area, "name"), "graduates": row.graduates} for row in table.no_demand),
         key=lambda row: row["label"],
     )
     return {"rows": rows, "no_demand": no_demand}
@@ -426,8 +490,8 @@ def _measure(measure: Measure, findings: dict[int, dict]) -> dict:
     timed = start is not None and end is not None and end >= start
     return {
         "id": measure.pk,
-        "title": measure.title,
-        "description_html": _written(measure.description, under=3),
+        "title": _tr(measure, "title"),
+        "description_html": _written(_tr(measure, "description"), under=3),
         "responsible": measure.responsible_label,
         "partners": [partner.name for partner in measure.partners.all()],
         "start": _quarter_label(start) if timed else None,
@@ -435,13 +499,13 @@ def _measure(measure: Measure, findings: dict[int, dict]) -> dict:
         "start_index": start if timed else None,
         "end_index": end if timed else None,
         "cost": measure.estimated_cost,
-        "funding": measure.funding_source,
+        "funding": _tr(measure, "funding_source"),
         "status": measure.status,
         "status_label": measure.get_status_display(),
-        "indicator": measure.indicator,
+        "indicator": _tr(measure, "indicator"),
         "baseline": measure.indicator_baseline,
         "target": measure.indicator_target,
-        "themes": [theme.name for theme in measure.themes.all()],
+        "themes": [_tr(theme, "name") for theme in measure.themes.all()],
         "findings": sorted(
             ({"number": findings[f.pk]["number"], "short": findings[f.pk]["short"]} for f in measure.findings.all()),
             key=lambda f: f["number"],
@@ -474,8 +538,8 @@ def _goals_and_measures(plan: DevelopmentPlan, findings: dict[int, dict]) -> tup
         {
             "id": goal.pk,
             "number": number,
-            "title": goal.title,
-            "description_html": _written(goal.description, under=2),
+            "title": _tr(goal, "title"),
+            "description_html": _written(_tr(goal, "description"), under=2),
             "measures": under_goal[goal.pk],
         }
         for number, goal in enumerate(goals, start=1)
@@ -516,9 +580,11 @@ def _alt(title: str, pairs) -> str:
     return f"{title}: {values}" if values else title
 
 
-def _chart(svg: str, alt: str) -> dict:
+def _chart(image: str | bytes, alt: str) -> dict:
+    if isinstance(image, bytes):  # drawn inside charts.as_png(): the Word edition's picture
+        return {"png": image, "alt": alt}
     # matplotlib escapes every text it writes, and with_title escapes the alt text.
-    return {"svg": mark_safe(charts.with_title(svg, alt)), "alt": alt}  # noqa: S308
+    return {"svg": mark_safe(charts.with_title(image, alt)), "alt": alt}  # noqa: S308
 
 
 def _area(value) -> str:
@@ -643,7 +709,8 @@ def _stylesheet_path() -> Path:
     return Path(finders.find(STYLESHEET))
 
 
-def _context(data: dict, *, for_pdf: bool) -> dict:
+def report_charts(data: dict) -> tuple[dict, list[dict]]:
+    """The report's charts by name, and the survey's sections with each question's chart (SVG, or PNG in as_png)."""
     survey = data["survey"]
     survey_sections = []
     if survey is not None:
@@ -659,6 +726,11 @@ def _context(data: dict, *, for_pdf: bool) -> dict:
     if survey is not None:
         chart["rate_by_building"] = _rate_chart(survey["by_building"], _("Response rate by building"))
         chart["rate_by_industry"] = _rate_chart(survey["by_industry"], _("Response rate by industry"))
+    return chart, survey_sections
+
+
+def _context(data: dict, *, for_pdf: bool) -> dict:
+    chart, survey_sections = report_charts(data)
     return {
         **data,
         "charts": chart,
@@ -699,7 +771,30 @@ class _StylesheetOnlyFetcher(URLFetcher):
 
 def report_render_pdf(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> RenderedReport:
     """The report as a tagged PDF (PDF/UA-1) in `language`, its page count and the checksum of its data."""
+    return _pdf(report_data(plan=plan, survey=survey, language=language))
+
+
+def report_render_docx(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> bytes:
+    """The report as a Word document (.docx) in `language`."""
+    from .word import report_docx
+
     data = report_data(plan=plan, survey=survey, language=language)
+    with translation.override(language):
+        return report_docx(data, generated_on=timezone.localdate())
+
+
+def report_render(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> RenderedReport:
+    """Both editions of the report from one gathering of its data: the tagged PDF and the Word document."""
+    from .word import report_docx
+
+    data = report_data(plan=plan, survey=survey, language=language)
+    rendered = _pdf(data)
+    with translation.override(language):
+        docx = report_docx(data, generated_on=timezone.localdate())
+    return RenderedReport(pdf=rendered.pdf, page_count=rendered.page_count, checksum=rendered.checksum, docx=docx)
+
+
+def _pdf(data: dict) -> RenderedReport:
     html = _render(data, for_pdf=True)
     stylesheet = _stylesheet_path()
     base_url = stylesheet.parent.parent.resolve().as_uri() + "/"

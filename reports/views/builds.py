@@ -1,4 +1,4 @@
-"""Pages of the PDF builds: the list with the build form, building and retrying, the live status, the download."""
+"""Pages of the report builds: the list with the build form, building and retrying, the live status, the downloads."""
 
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from surveys.models import Survey
@@ -18,6 +18,7 @@ from teknokyla.core.access import is_portal_staff, staff_required, viewer_requir
 
 from ..models import LANGUAGE_CHOICES, DevelopmentPlan, ReportBuild
 from ..services import builds as services
+from ..services.fallbacks import report_fallbacks
 
 PAGE_SIZE = 25
 # The status endpoint answers for at most this many builds at once (a page of them).
@@ -47,12 +48,30 @@ class BuildRequestForm(forms.Form):
         return bool(self.fields["plan"].choices and self.fields["survey"].choices)
 
 
+def _fallbacks(form: BuildRequestForm | None) -> dict | None:
+    """For staff: the texts a Swedish and an English build of the form's default edition and survey show in Finnish."""
+    if form is None or not form.can_build:
+        return None
+    plan = DevelopmentPlan.objects.filter(pk=form.fields["plan"].choices[0][0]).first()
+    survey = Survey.objects.filter(pk=form.fields["survey"].choices[0][0]).first()
+    languages = dict(LANGUAGE_CHOICES)
+    return {
+        "plan": plan,
+        "survey": survey,
+        "languages": [
+            {"code": code, "name": languages[code], "gaps": report_fallbacks(plan=plan, survey=survey, language=code)}
+            for code in ("sv", "en")
+        ],
+    }
+
+
 def _list_page(request, form, status=200):
     builds = ReportBuild.objects.select_related("plan", "survey", "requested_by")
     page = Paginator(builds, PAGE_SIZE).get_page(request.GET.get("page"))
     for build in page:
         build.duration_label = duration_label(build)
-    return render(request, "reports/builds/list.html", {"form": form, "page": page}, status=status)
+    context = {"form": form, "page": page, "fallbacks": _fallbacks(form)}
+    return render(request, "reports/builds/list.html", context, status=status)
 
 
 @viewer_required
@@ -73,6 +92,19 @@ def build_create(request):
         plan=data["plan"], survey=data["survey"], language=data["language"], user=request.user
     )
     _say_queued(request, build)
+    in_finnish = len(report_fallbacks(plan=data["plan"], survey=data["survey"], language=data["language"]))
+    if in_finnish:
+        messages.warning(
+            request,
+            ngettext(
+                "In this build %(count)d text shows in Finnish, as it has no translation yet; the PDF and the "
+                "Word document mark it as Finnish. The texts are listed on this page.",
+                "In this build %(count)d texts show in Finnish, as they have no translation yet; the PDF and the "
+                "Word document mark them as Finnish. The texts are listed on this page.",
+                in_finnish,
+            )
+            % {"count": in_finnish},
+        )
     return redirect("reports:builds")
 
 
@@ -114,18 +146,27 @@ def build_status(request):
     return JsonResponse({"builds": [status_json(build) for build in builds]})
 
 
+# The editions a build has: its file field and the content type it is served with.
+EDITIONS = {
+    "pdf": ("pdf", "application/pdf"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+
+
 @viewer_required
 @require_GET
-def build_download(request, pk):
+def build_download(request, pk, edition="pdf"):
+    field_name, content_type = EDITIONS[edition]
     build = get_object_or_404(ReportBuild, pk=pk, status=ReportBuild.Status.DONE)
-    if not build.pdf:
+    stored = getattr(build, field_name)
+    if not stored:
         raise Http404
     try:
-        stream = build.pdf.open("rb")
+        stream = stored.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        stream, as_attachment=True, filename=services.build_filename(build), content_type="application/pdf"
+        stream, as_attachment=True, filename=services.build_filename(build, edition), content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -141,6 +182,7 @@ def status_json(build: ReportBuild) -> dict:
         "status": build.status,
         "status_label": build.get_status_display(),
         "download_url": reverse("reports:build_download", args=[build.pk]) if done else None,
+        "docx_url": reverse("reports:build_download_docx", args=[build.pk]) if done and build.docx else None,
         "error": _(build.error) if failed and build.error else "",
         "pages": build.page_count if done else None,
         "size": build.size if done else None,

@@ -63,6 +63,10 @@
     if (link && build.download_url) {
       link.setAttribute("href", build.download_url);
     }
+    var docx = setShown(row, "download-docx", Boolean(build.docx_url));
+    if (docx && build.docx_url) {
+      docx.setAttribute("href", build.docx_url);
+    }
     setText(row, "error-text", build.error);
     setShown(row, "error", build.status === "failed");
     setShown(row, "retry", build.status === "failed");

@@ -2,12 +2,14 @@
 
 import datetime
 import hashlib
+import io
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+import docx
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -43,14 +45,22 @@ class TinyReport:
     pdf: bytes
     page_count: int
     checksum: str
+    docx: bytes = b""
 
 
 def tiny_render(*, plan, survey, language) -> TinyReport:
-    """A real but tiny WeasyPrint PDF, so the pipeline is tested apart from the report's own template."""
+    """A real but tiny WeasyPrint PDF and Word file, so the pipeline is tested apart from the report's own parts."""
     html = f'<html lang="{language}"><body><h1>{escape(plan.title)}</h1><p>{escape(survey.title)}</p></body></html>'
     document = HTML(string=html).render()
+    word = docx.Document()
+    word.add_heading(plan.title, level=1)
+    word_file = io.BytesIO()
+    word.save(word_file)
     return TinyReport(
-        pdf=document.write_pdf(), page_count=len(document.pages), checksum=hashlib.sha256(html.encode()).hexdigest()
+        pdf=document.write_pdf(),
+        page_count=len(document.pages),
+        checksum=hashlib.sha256(html.encode()).hexdigest(),
+        docx=word_file.getvalue(),
     )
 
 
@@ -66,10 +76,10 @@ def private_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def stored_pdfs() -> list[Path]:
-    """The PDFs in the private folder, by path relative to it."""
+def stored_pdfs(pattern: str = "reports/*.pdf") -> list[Path]:
+    """The PDFs (or the files matching `pattern`) in the private folder, by path relative to it."""
     root = Path(settings.MEDIA_ROOT)
-    return sorted(path.relative_to(root) for path in root.glob("reports/*.pdf"))
+    return sorted(path.relative_to(root) for path in root.glob(pattern))
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 import datetime
 from io import BytesIO, StringIO
 
+import docx
 import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
@@ -15,6 +16,7 @@ from .builds_support import (  # noqa: F401 - private_root is an autouse fixture
     make_survey,
     private_root,
     running_worker,
+    tiny_render,
     use_renderer,
 )
 
@@ -41,6 +43,29 @@ def test_wait_writes_the_pdf_built_by_the_worker(tmp_path):
     assert (build.plan, build.survey, build.language, build.status) == (plan, survey, "fi", S.DONE)
     assert len(PdfReader(BytesIO(content)).pages) == build.page_count
     assert f"Wrote {target} ({build.page_count} pages" in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_format_docx_writes_the_word_edition_of_the_same_build(tmp_path, monkeypatch):
+    plan, _survey = make_plan(), make_survey()
+    use_renderer(monkeypatch, tiny_render)
+    target = tmp_path / "suunnitelma.docx"
+
+    with running_worker():
+        output = run("--format", "docx", "--language", "sv", "-o", str(target), "--timeout", "120")
+
+    build = ReportBuild.objects.get()
+    assert build.language == "sv"
+    assert target.read_bytes() == build.docx.open("rb").read()
+    assert docx.Document(target).paragraphs[0].text == plan.title
+    assert f"Wrote {target} (Word document, {build.docx_size} bytes)." in output
+    assert build.pdf  # one build, both editions
+
+
+def test_an_unknown_format_is_refused_before_anything_is_queued(db):
+    with pytest.raises(CommandError, match="invalid choice: 'odt'"):
+        run("--format", "odt")
+    assert not ReportBuild.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

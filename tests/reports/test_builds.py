@@ -1,8 +1,10 @@
-"""The build pages: the list with its form, building, retrying, the live status JSON and the PDF download."""
+"""The build pages: the list with its form, building, retrying, the live status JSON, the PDF and Word downloads."""
 
+import io
 import json
 from pathlib import Path
 
+import docx
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from reports.models import ReportBuild
 from reports.services import builds
+from reports.views.builds import EDITIONS
 from tests.factories import SurveyFactory
 
 from .builds_support import (  # noqa: F401 - private_root is an autouse fixture
@@ -34,6 +37,10 @@ def retry_url(build) -> str:
 
 def download_url(build) -> str:
     return reverse("reports:build_download", args=[build.pk])
+
+
+def docx_url(build) -> str:
+    return reverse("reports:build_download_docx", args=[build.pk])
 
 
 def in_english(client):
@@ -96,6 +103,7 @@ class TestBuildList:
         assert [build.pk for build in response.context["page"]] == [failed.pk, done.pk, queued.pk]
         assert f'data-build-id="{queued.pk}" data-build-status="queued"' in content
         assert f'href="{download_url(done)}">Download PDF' in content
+        assert f'href="{docx_url(done)}">Download Word' in content
         assert "ValueError: Kuvaaja ei mahtunut sivulle" in content
         assert "Teknologiakylän kehittämissuunnitelma" in content
         assert CREATE not in content
@@ -143,8 +151,9 @@ class TestBuildList:
             if number % 2:
                 builds.build_run(build_id=build.pk)
         # session, user, the user's groups, count of builds, one page of builds (with plan, survey, requester),
-        # the editions and the surveys of the form's choices
-        with django_assert_num_queries(7):
+        # the editions and the surveys of the form's choices, the default edition and survey again, and for each of
+        # sv and en the texts that would show in Finnish (nine queries, reports.services.fallbacks)
+        with django_assert_num_queries(7 + 2 + 2 * 9):
             response = staff_client.get(LIST)
         assert response.context["page"].paginator.count == size
 
@@ -162,7 +171,8 @@ class TestBuildCreate:
         assert (build.plan, build.survey, build.language) == (plan, survey, "sv")
         assert (build.status, build.requested_by, build.attempts) == (S.QUEUED, staff, 0)
         assert len(callbacks) == 1
-        assert message_levels(response) == ["success"]
+        # Queued, and told that the plan's Swedish texts are missing (it shows them in Finnish, marked so).
+        assert message_levels(response) == ["success", "warning"]
 
     def test_refuses_viewers(self, viewer_client, plan, survey):
         response = viewer_client.post(CREATE, {"plan": plan.pk, "survey": survey.pk, "language": "fi"})
@@ -215,7 +225,8 @@ class TestBuildRetry:
         failed.refresh_from_db()
         assert (failed.status, failed.error, failed.attempts, failed.finished_at) == (S.QUEUED, "", 0, None)
         assert len(callbacks) == 1
-        assert message_levels(response) == ["success"]
+        # Queued, and told that the plan's Swedish texts are missing (it shows them in Finnish, marked so).
+        assert message_levels(response) == ["success", "warning"]
 
     def test_a_build_that_has_not_failed_is_left_alone(self, staff_en, done, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks() as callbacks:
@@ -252,6 +263,7 @@ class TestBuildStatus:
             "status": "queued",
             "status_label": "queued",
             "download_url": None,
+            "docx_url": None,
             "error": "",
             "pages": None,
             "size": None,
@@ -260,6 +272,7 @@ class TestBuildStatus:
         }
         assert rows[done.pk]["status"] == "done"
         assert rows[done.pk]["download_url"] == download_url(done)
+        assert rows[done.pk]["docx_url"] == docx_url(done)
         assert rows[done.pk]["pages"] == done.page_count == 1
         assert rows[done.pk]["size"] == done.size > 0
         assert rows[done.pk]["size_label"].endswith("KB")
@@ -309,24 +322,54 @@ class TestBuildDownload:
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Cache-Control"] == "private, no-store"
 
-    def test_needs_login(self, client, done):
-        response = client.get(download_url(done))
+    @pytest.mark.parametrize("who", ["staff_client", "viewer_client"])
+    def test_staff_and_viewers_download_the_word_edition_beside_it(self, request, who, done):
+        title = done.plan.title  # read before the download: closing a streamed response closes the connection
+        response = request.getfixturevalue(who).get(docx_url(done))
+
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content)
+        response.close()
+        assert body == (Path(settings.MEDIA_ROOT) / done.docx.name).read_bytes() != b""
+        assert [p.text for p in docx.Document(io.BytesIO(body)).paragraphs] == [title]
+        assert done.docx_size == len(body)
+        day = timezone.localdate(done.finished_at)
+        assert response["Content-Disposition"] == f'attachment; filename="kehittamissuunnitelma-{day:%Y-%m-%d}-sv.docx"'
+        assert response["Content-Type"] == EDITIONS["docx"][1]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Cache-Control"] == "private, no-store"
+
+    @pytest.mark.parametrize("url", [download_url, docx_url])
+    def test_needs_login(self, client, done, url):
+        response = client.get(url(done))
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
 
-    def test_refuses_outsiders(self, outsider_client, done):
-        assert outsider_client.get(download_url(done)).status_code == 403
+    @pytest.mark.parametrize("url", [download_url, docx_url])
+    def test_refuses_outsiders(self, outsider_client, done, url):
+        assert outsider_client.get(url(done)).status_code == 403
 
-    def test_a_build_not_done_has_nothing_to_download(self, viewer_client, queued, failed):
-        assert viewer_client.get(download_url(queued)).status_code == 404
-        assert viewer_client.get(download_url(failed)).status_code == 404
+    @pytest.mark.parametrize("url", [download_url, docx_url])
+    def test_a_build_not_done_has_nothing_to_download(self, viewer_client, queued, failed, url):
+        assert viewer_client.get(url(queued)).status_code == 404
+        assert viewer_client.get(url(failed)).status_code == 404
 
     def test_a_missing_file_is_404(self, viewer_client, done):
         (Path(settings.MEDIA_ROOT) / done.pdf.name).unlink()
+        (Path(settings.MEDIA_ROOT) / done.docx.name).unlink()
         assert viewer_client.get(download_url(done)).status_code == 404
+        assert viewer_client.get(docx_url(done)).status_code == 404
 
-    def test_refuses_post(self, viewer_client, done):
-        assert viewer_client.post(download_url(done)).status_code == 405
+    def test_a_build_from_before_the_word_edition_offers_the_pdf_only(self, viewer_en, done):
+        ReportBuild.objects.filter(pk=done.pk).update(docx="", docx_size=None)
+        assert viewer_en.get(docx_url(done)).status_code == 404
+        content = viewer_en.get(LIST).content.decode()
+        assert f'href="{download_url(done)}">Download PDF' in content
+        assert 'data-field="download-docx" class="ms-2" href="" hidden' in content
+
+    @pytest.mark.parametrize("url", [download_url, docx_url])
+    def test_refuses_post(self, viewer_client, done, url):
+        assert viewer_client.post(url(done)).status_code == 405
 
 
 def test_a_survey_title_with_nordic_letters_shows_in_the_table(viewer_en, plan):

@@ -51,14 +51,15 @@ pytestmark = pytest.mark.django_db
 
 T = Question.Type
 
-# The chapters of the report, in the order a Finnish development plan is read.
+# The chapters of the report in the order a reader of the plan wants them: the plan itself (summary, vision and goals,
+# measures) first, then what it rests on (starting point, what was heard, workforce), monitoring and the appendix.
 CHAPTERS = [
-    "The village today",
-    "The survey",
-    "Summary and starting point",
-    "What was heard",
+    "Summary",
     "Vision and goals",
     "Measures",
+    "Starting point",
+    "What was heard",
+    "Demand and supply of labour",
     "Monitoring",
     "Appendix: the data behind the charts",
 ]
@@ -213,12 +214,13 @@ def test_the_demo_report_has_contents_with_page_numbers_every_chapter_charts_and
     assert len(figures) > 20
     assert all(str(figure.get("/Alt", "")).strip() for figure in figures)
     # Charts are drawn (the palette's blue fills bars) with their labels as text.
-    drawing = "".join(page.get_contents().get_data().decode("latin-1") for page in reader.pages[2:5])
+    village = starts[headings[3]] - 1
+    drawing = "".join(page.get_contents().get_data().decode("latin-1") for page in reader.pages[village : village + 3])
     assert "0 0.447059 0.698039 rg" in drawing
-    assert "Kosmos" in pages[2] + pages[3]
-    # Quoted free texts never name who wrote them.
-    survey_heading, summary_heading = headings[1], headings[2]
-    survey_chapter = "".join(pages[starts[survey_heading] - 1 : starts[summary_heading] - 1])
+    assert "Kosmos" in "".join(pages[village : village + 3])
+    # Quoted free texts never name who wrote them; the survey is the first part of what was heard.
+    heard_heading, workforce_heading = headings[4], headings[5]
+    survey_chapter = "".join(pages[starts[heard_heading] - 1 : starts[workforce_heading] - 1])
     assert squash(translated("fi", "Response rate")[0]) in survey_chapter
     answering = Company.objects.filter(survey_responses__survey=survey, survey_responses__submitted_at__isnull=False)
     assert not any(squash(name) in survey_chapter for name in answering.values_list("name", flat=True))
@@ -366,7 +368,7 @@ def test_the_html_preview_is_one_document_in_the_language_with_accessible_charts
     assert '<html lang="sv">' in html
     assert '<link rel="stylesheet" href="/static/css/report.css">' in html
     assert "<strong>Tärkeää</strong>" in html
-    assert "<h3>Taustaa</h3>" in html  # below the report's own "Summary" heading (h2)
+    assert "<h2>Taustaa</h2>" in html  # below the chapter "Summary" (h1), which opens the plan
     assert "<script" not in html and "javascript:" not in html
     assert "<?xml" not in html
     figures = re.findall(r'<figure class="chart" style="break-inside: avoid" role="img" aria-label="([^"]+)">', html)

@@ -32,10 +32,27 @@ def test_the_edition_and_its_written_parts():
     assert "Kosmos" in plan.starting_point_fi and "Pohjois-Ruotsin" in plan.starting_point_fi
     for code in ("sv", "en"):
         assert getattr(plan, f"title_{code}") and getattr(plan, f"summary_{code}")
+    for code in ("sv", "en"):
+        # Every written part is in Swedish and English too, so a Swedish demo build shows no Finnish plan text.
+        for field in ("starting_point", "vision"):
+            assert "<li>" in render_markdown(getattr(plan, f"{field}_{code}"))
     with translation.override("sv"):
         assert plan.title == "Utvecklingsplan för Kemi teknologiby 2024–2027"
-        # No Swedish vision was written: the Finnish one stands in.
+        assert plan.vision.startswith("**År 2027 är Kemi teknologiby")
+        # A text staff clear falls back to the Finnish one.
+        plan.vision_sv = ""
         assert plan.vision == plan.vision_fi
+
+
+def test_an_edition_from_before_the_translations_gets_them_and_keeps_staff_edits():
+    plan = load_plan()
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(vision_sv=None, starting_point_en="Oma teksti")
+    Goal.objects.filter(plan=plan).update(description_sv=None)
+    load_plan()
+    plan.refresh_from_db()
+    assert plan.vision_sv.startswith("**År 2027")
+    assert plan.starting_point_en == "Oma teksti"
+    assert all(goal.description_sv for goal in plan.goals.all())
 
 
 def test_every_goal_has_a_title_in_each_language():
@@ -43,7 +60,8 @@ def test_every_goal_has_a_title_in_each_language():
     goals = list(plan.goals.order_by("order"))
     assert [goal.order for goal in goals] == [1, 2, 3, 4]
     for goal in goals:
-        assert goal.title_fi and goal.title_sv and goal.title_en and goal.description_fi
+        assert goal.title_fi and goal.title_sv and goal.title_en
+        assert goal.description_fi and goal.description_sv and goal.description_en
 
 
 def test_edits_by_staff_survive_a_reload():

@@ -4,6 +4,7 @@ import datetime
 from io import BytesIO
 from pathlib import Path
 
+import docx
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -58,6 +59,12 @@ def test_a_worker_builds_the_report_with_the_real_renderer(staff):
     # The name is the server's, not the user's, and it lives in the private folder.
     assert build.pdf.name.startswith("reports/") and build.pdf.name.endswith(".pdf")
     assert stored_pdfs() == [Path(build.pdf.name)]
+    # The same worker built the Word edition of the same plan in the same build, beside the PDF.
+    word = docx.Document(Path(settings.MEDIA_ROOT) / build.docx.name)
+    assert word.core_properties.title == build.plan.title
+    assert word.core_properties.language == "sv-FI"
+    assert build.docx_size == (Path(settings.MEDIA_ROOT) / build.docx.name).stat().st_size
+    assert stored_pdfs("reports/*.docx") == [Path(build.docx.name)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -77,7 +84,7 @@ def test_a_failed_render_records_its_reason_and_a_retry_builds_it(staff_client, 
         # The reason is short: the kind of fault and its first line, no traceback.
         assert build.error == "ValueError: Kaavio ei piirtynyt: ääkköset"
         assert build.finished_at is not None
-        assert stored_pdfs() == []
+        assert stored_pdfs("reports/*") == []
 
         reply = staff_client.post(reverse("reports:build_retry", args=[build.pk]))
         assert reply.status_code == 302

@@ -99,6 +99,8 @@ def make_world(staff) -> World:
         requested_by=staff,
         status=ReportBuild.Status.DONE,
         pdf=ContentFile(b"%PDF-1.4\n%%EOF\n", name="plan.pdf"),
+        docx=ContentFile(b"PK\x05\x06" + bytes(18), name="plan.docx"),
+        docx_size=22,
         size=15,
         page_count=1,
     )

@@ -152,6 +152,7 @@ RULES: dict[str, Rule] = {
     ),
     "reports:build_status": Rule(READ, query="id=1"),
     "reports:build_download": Rule(READ, _pk("build")),
+    "reports:build_download_docx": Rule(READ, _pk("build")),
     # Privacy: the notice is public; an access request's file and an erasure are staff only (viewers never get them).
     "privacy:notice": Rule(PUBLIC),
     "privacy:contact_export": Rule(WRITE, lambda world: {"pk": world.company.contacts.get().pk}),

@@ -300,7 +300,8 @@ class TestEditing:
         response = staff_client.post(
             add("finding"),
             {
-                "text": "Kylään toivotaan yhteistä saunaa.",
+                "text_fi": "Kylään toivotaan yhteistä saunaa.",
+                "text_sv": "Man önskar en gemensam bastu i byn.",
                 "kind": "wish",
                 "importance": "1",
                 "themes": [records["theme"].pk],
@@ -308,7 +309,8 @@ class TestEditing:
             },
         )
         assert response.status_code == 302
-        finding = Finding.objects.get(text__startswith="Kylään toivotaan")
+        finding = Finding.objects.get(text_fi__startswith="Kylään toivotaan")
+        assert finding.text_sv == "Man önskar en gemensam bastu i byn."
         assert finding.created_by == staff
         assert list(finding.interviews.all()) == [records["interview"]]
         assert finding.history.count() >= 1

@@ -27,7 +27,10 @@ def _english(settings):
 
 
 def _post_data(**overrides):
-    data = {"text": "Yritykset tarvitsevat yhteisen laboratorion.", "kind": "need", "importance": "3"}
+    # The form edits the text in each language side by side; `text` stands for the Finnish one.
+    data = {"text_fi": "Yritykset tarvitsevat yhteisen laboratorion.", "kind": "need", "importance": "3"}
+    if "text" in overrides:
+        overrides["text_fi"] = overrides.pop("text")
     data.update(overrides)
     return data
 
@@ -249,8 +252,8 @@ class TestFindingCreate:
     @pytest.mark.parametrize(
         ("data", "field"),
         [
-            (_post_data(text=""), "text"),
-            (_post_data(text="   "), "text"),
+            (_post_data(text=""), "text_fi"),
+            (_post_data(text="   "), "text_fi"),
             (_post_data(importance="4"), "importance"),
             (_post_data(importance="0"), "importance"),
             (_post_data(kind="rumour"), "kind"),
@@ -273,13 +276,13 @@ class TestFindingCreate:
     def test_empty_text_error_is_next_to_the_field(self, staff_client):
         html = staff_client.post(CREATE_URL, _post_data(text="")).content.decode()
         assert 'aria-invalid="true"' in html
-        assert 'aria-describedby="id_text_error"' in html
-        assert 'id="id_text_error"' in html
+        assert 'aria-describedby="id_text_fi_error"' in html
+        assert 'id="id_text_fi_error"' in html
 
     def test_empty_post_shows_the_missing_fields(self, staff_client):
         response = staff_client.post(CREATE_URL, {})
         assert response.status_code == 400
-        assert set(response.context["form"].errors) >= {"text", "kind", "importance"}
+        assert set(response.context["form"].errors) >= {"text_fi", "kind", "importance"}
 
     def test_viewer_cannot_create(self, viewer_client):
         assert viewer_client.get(CREATE_URL).status_code == 403
@@ -322,7 +325,7 @@ class TestFindingEdit:
 
     def test_form_shows_the_stored_values(self, staff_client, finding):
         form = staff_client.get(self.url(finding)).context["form"]
-        assert form["text"].value() == "A shared lab is missing."
+        assert form["text_fi"].value() == "A shared lab is missing."
         assert form["interviews"].value() == [finding.interviews.get().pk]
 
     def test_importance_four_saves_nothing(self, staff_client, finding):

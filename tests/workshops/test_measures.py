@@ -23,19 +23,26 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+TRANSLATED = ("title", "description", "funding_source", "indicator")
+
+
 def _post_data(**overrides):
+    # The form edits the texts in each language side by side; `title` and the like stand for the Finnish ones.
     data = {
-        "title": "Jaettu laboratorio",
-        "description": "Avataan **yhteinen** laboratorio Kosmokseen.",
+        "title_fi": "Jaettu laboratorio",
+        "description_fi": "Avataan **yhteinen** laboratorio Kosmokseen.",
         "start_quarter": "2025-Q1",
         "end_quarter": "2025-Q4",
         "estimated_cost": "12000.50",
-        "funding_source": "Lapin liitto",
-        "indicator": "companies using the shared lab",
+        "funding_source_fi": "Lapin liitto",
+        "indicator_fi": "companies using the shared lab",
         "indicator_baseline": "4",
         "indicator_target": "12",
         "status": "proposed",
     }
+    for name in TRANSLATED:
+        if name in overrides:
+            overrides[f"{name}_fi"] = overrides.pop(name)
     data.update(overrides)
     return data
 
@@ -257,7 +264,7 @@ class TestMeasureCreate:
         ("data", "field"),
         [
             (_post_data(estimated_cost="-1"), "estimated_cost"),
-            (_post_data(title=""), "title"),
+            (_post_data(title=""), "title_fi"),
             (_post_data(start_quarter="2025-Q5"), "start_quarter"),
             (_post_data(end_quarter="2031-Q1"), "end_quarter"),
             (_post_data(status="forgotten"), "status"),

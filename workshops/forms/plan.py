@@ -4,15 +4,18 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from reports.models import Goal
+from reports.models import LANGUAGE_CHOICES, Goal
 from surveys.models import Question
 from teknokyla.core.groups import STAFF_GROUP
+from teknokyla.core.languages import MISSING_CHOICES, missing_language
 
 from ..models import Finding, Interview, Measure, Theme, Workshop
 from ..search import search_findings, search_measures
+from ..translation import FINDING_FIELDS, MEASURE_FIELDS
 
 FIRST_QUARTER_YEAR, LAST_QUARTER_YEAR = 2022, 2030
 IMPORTANCE_CHOICES = [(3, _("3 – high")), (2, _("2 – medium")), (1, _("1 – low"))]
@@ -56,26 +59,80 @@ class StaffChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
+LANGUAGE_CODES = tuple(code for code, _name in LANGUAGE_CHOICES)
+
+
+class LanguagePanesMixin:
+    """The translated texts of a record as one tab per language, side by side as on the plan page.
+
+    Finnish is required where the model requires the text; a Swedish or English text left empty shows the Finnish one.
+    """
+
+    translated: tuple[str, ...] = ()
+    text_rows = {"text": 4, "description": 6}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = dict(LANGUAGE_CHOICES)
+        for name in self.translated:
+            model_field = self._meta.model._meta.get_field(name)
+            for code in LANGUAGE_CODES:
+                field = self.fields[f"{name}_{code}"]
+                field.label = format_lazy(
+                    "{label} ({language})", label=capfirst(model_field.verbose_name), language=languages[code]
+                )
+                field.required = code == "fi" and not model_field.blank
+                if name in self.text_rows:
+                    field.widget = forms.Textarea(attrs={"rows": self.text_rows[name]})
+                field.widget.attrs["lang"] = code
+
+    def language_panes(self) -> list[dict]:
+        """One tab per language: its code, its fields, whether any of them is wrong."""
+        panes = []
+        for code in LANGUAGE_CODES:
+            fields = [self[f"{name}_{code}"] for name in self.translated]
+            panes.append({"code": code, "fields": fields, "has_errors": any(field.errors for field in fields)})
+        return panes
+
+    def other_fields(self) -> list[forms.BoundField]:
+        """The fields that are not translated, in the form's order."""
+        translated = {f"{name}_{code}" for name in self.translated for code in LANGUAGE_CODES}
+        return [field for field in self if field.name not in translated]
+
+
+def _in_languages(*names: str) -> list[str]:
+    return [f"{name}_{code}" for name in names for code in LANGUAGE_CODES]
+
+
 def _with_selected(queryset, selected_ids, **active):
     """The active rows plus those already chosen, so an edit keeps what is stored."""
     return queryset.filter(Q(**active) | Q(pk__in=selected_ids)).distinct()
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(LanguagePanesMixin, forms.ModelForm):
+    translated = FINDING_FIELDS
     importance = forms.TypedChoiceField(
         label=_("Importance"), choices=IMPORTANCE_CHOICES, coerce=int, initial=2, widget=forms.RadioSelect
     )
 
     class Meta:
         model = Finding
-        fields = ["text", "kind", "importance", "themes", "companies", "interviews", "workshops", "questions"]
+        fields = [
+            *_in_languages(*FINDING_FIELDS),
+            "kind",
+            "importance",
+            "themes",
+            "companies",
+            "interviews",
+            "workshops",
+            "questions",
+        ]
         field_classes = {
             "interviews": InterviewChoiceField,
             "workshops": WorkshopChoiceField,
             "questions": QuestionChoiceField,
         }
         widgets = {
-            "text": forms.Textarea(attrs={"rows": 4}),
             "themes": forms.CheckboxSelectMultiple,
             "companies": forms.SelectMultiple(attrs={"size": 8}),
             "interviews": forms.SelectMultiple(attrs={"size": 6}),
@@ -135,7 +192,8 @@ def measure_initial(params) -> dict:
     return {"findings": [finding.pk], "themes": [theme.pk for theme in finding.themes.all()]}
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(LanguagePanesMixin, forms.ModelForm):
+    translated = MEASURE_FIELDS
     start_quarter = forms.ChoiceField(label=_("Start quarter"))
     end_quarter = forms.ChoiceField(label=_("End quarter"))
     status_note = forms.CharField(
@@ -148,8 +206,7 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
         fields = [
-            "title",
-            "description",
+            *_in_languages("title", "description"),
             "themes",
             "findings",
             "responsible_user",
@@ -158,8 +215,7 @@ class MeasureForm(forms.ModelForm):
             "start_quarter",
             "end_quarter",
             "estimated_cost",
-            "funding_source",
-            "indicator",
+            *_in_languages("funding_source", "indicator"),
             "indicator_baseline",
             "indicator_target",
             "status",
@@ -167,7 +223,6 @@ class MeasureForm(forms.ModelForm):
         ]
         field_classes = {"findings": FindingChoiceField, "responsible_user": StaffChoiceField}
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 6}),
             "themes": forms.CheckboxSelectMultiple,
             "findings": forms.SelectMultiple(attrs={"size": 8}),
             "partners": forms.SelectMultiple(attrs={"size": 8}),
@@ -233,6 +288,7 @@ class FindingFilterForm(forms.Form):
         choices=[("", _("All"))] + IMPORTANCE_CHOICES,
     )
     source = forms.ChoiceField(label=_("Source"), required=False, choices=SOURCES)
+    missing = forms.ChoiceField(label=_("Translation"), required=False, choices=[("", _("All"))] + MISSING_CHOICES)
 
     def filter(self, queryset):
         """Apply the valid filters (and the search words) to a Finding queryset."""
@@ -252,6 +308,8 @@ class FindingFilterForm(forms.Form):
             queryset = queryset.filter(Exists(Workshop.objects.filter(findings=OuterRef("pk"))))
         elif source == "survey":
             queryset = queryset.filter(Exists(Question.objects.filter(findings=OuterRef("pk"))))
+        if data.get("missing"):
+            queryset = queryset.filter(missing_language(FINDING_FIELDS, data["missing"]))
         if data.get("q", "").strip():
             queryset = search_findings(data["q"], queryset=queryset)
         return queryset
@@ -278,6 +336,7 @@ class MeasureFilterForm(forms.Form):
     quarter = forms.ChoiceField(
         label=_("Under way in quarter"), required=False, choices=[("", _("Any time"))] + _quarter_choices()
     )
+    missing = forms.ChoiceField(label=_("Translation"), required=False, choices=[("", _("All"))] + MISSING_CHOICES)
 
     def filter(self, queryset):
         """Apply the valid filters (and the search words) to a Measure queryset."""
@@ -290,6 +349,8 @@ class MeasureFilterForm(forms.Form):
             queryset = queryset.filter(responsible_organisation=data["organisation"])
         if data.get("quarter"):
             queryset = queryset.filter(start_quarter__lte=data["quarter"], end_quarter__gte=data["quarter"])
+        if data.get("missing"):
+            queryset = queryset.filter(missing_language(MEASURE_FIELDS, data["missing"]))
         if data.get("q", "").strip():
             queryset = search_measures(data["q"], queryset=queryset)
         return queryset

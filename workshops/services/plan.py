@@ -13,6 +13,21 @@ from companies.models import Company
 from reports.models import Goal
 
 from ..models import Finding, Interview, Measure, MeasureStatusChange, Theme, Workshop
+from ..translation import FINDING_FIELDS, MEASURE_FIELDS
+
+LANGUAGE_SUFFIXES = ("_fi", "_sv", "_en")
+
+
+def _set_texts(instance, fields: tuple[str, ...], texts: dict) -> None:
+    """Write translated texts: `text_sv="…"` sets the Swedish text, a bare `text="…"` the Finnish one.
+
+    None clears a language (it then shows the Finnish text); a language not named is left as it is.
+    """
+    for name, value in texts.items():
+        field = name if name.endswith(LANGUAGE_SUFFIXES) else f"{name}_fi"
+        if field[:-3] not in fields:
+            raise TypeError(f"{type(instance).__name__} has no translated text {name!r}")
+        setattr(instance, field, value)
 
 
 def _set_finding_relations(finding: Finding, **relations: Iterable) -> None:
@@ -23,7 +38,6 @@ def _set_finding_relations(finding: Finding, **relations: Iterable) -> None:
 @transaction.atomic
 def finding_create(
     *,
-    text: str,
     kind: str,
     importance: int = 2,
     themes: Iterable[Theme] = (),
@@ -32,9 +46,12 @@ def finding_create(
     workshops: Iterable[Workshop] = (),
     questions: Iterable = (),
     user: AbstractBaseUser | None = None,
+    **texts: str | None,
 ) -> Finding:
-    """Record a finding with its themes, the organisations it concerns and its sources."""
-    finding = Finding(text=text, kind=kind, importance=importance, created_by=user)
+    """Record a finding (its text in fi, sv, en: `text`/`text_fi`, `text_sv`, `text_en`) with its themes, the
+    organisations it concerns and its sources."""
+    finding = Finding(kind=kind, importance=importance, created_by=user)
+    _set_texts(finding, FINDING_FIELDS, texts)
     finding._history_user = user
     finding.full_clean()
     finding.save()
@@ -48,7 +65,6 @@ def finding_create(
 def finding_update(
     *,
     finding: Finding,
-    text: str,
     kind: str,
     importance: int,
     themes: Iterable[Theme] = (),
@@ -57,9 +73,11 @@ def finding_update(
     workshops: Iterable[Workshop] = (),
     questions: Iterable = (),
     user: AbstractBaseUser | None = None,
+    **texts: str | None,
 ) -> Finding:
-    """Replace a finding's text, kind, importance, themes, organisations and sources."""
-    finding.text, finding.kind, finding.importance = text, kind, importance
+    """Replace a finding's texts (those named), kind, importance, themes, organisations and sources."""
+    _set_texts(finding, FINDING_FIELDS, texts)
+    finding.kind, finding.importance = kind, importance
     finding._history_user = user
     finding.full_clean()
     finding.save()
@@ -85,41 +103,38 @@ def _record_status(*, measure: Measure, user: AbstractBaseUser | None, note: str
 @transaction.atomic
 def measure_create(
     *,
-    title: str,
     start_quarter: str,
     end_quarter: str,
-    description: str = "",
     themes: Iterable[Theme] = (),
     findings: Iterable[Finding] = (),
     responsible_user: AbstractBaseUser | None = None,
     responsible_organisation: Company | None = None,
     partners: Iterable[Company] = (),
     estimated_cost: Decimal | None = None,
-    funding_source: str = "",
-    indicator: str = "",
     indicator_baseline: Decimal | None = None,
     indicator_target: Decimal | None = None,
     status: str = Measure.Status.PROPOSED,
     status_note: str = "",
     goal: Goal | None = None,
     user: AbstractBaseUser | None = None,
+    **texts: str | None,
 ) -> Measure:
-    """Propose a measure and record its first status in the status history."""
+    """Propose a measure and record its first status in the status history.
+
+    Its texts (title, description, funding_source, indicator) come as `title`/`title_fi`, `title_sv`, `title_en`…
+    """
     measure = Measure(
-        title=title,
-        description=description,
         responsible_user=responsible_user,
         responsible_organisation=responsible_organisation,
         start_quarter=start_quarter,
         end_quarter=end_quarter,
         estimated_cost=estimated_cost,
-        funding_source=funding_source,
-        indicator=indicator,
         indicator_baseline=indicator_baseline,
         indicator_target=indicator_target,
         status=status,
         goal=goal,
     )
+    _set_texts(measure, MEASURE_FIELDS, texts)
     measure._history_user = user
     measure.full_clean()
     measure.save()
@@ -134,37 +149,30 @@ def measure_create(
 def measure_update(
     *,
     measure: Measure,
-    title: str,
     start_quarter: str,
     end_quarter: str,
-    description: str = "",
     themes: Iterable[Theme] = (),
     findings: Iterable[Finding] = (),
     responsible_user: AbstractBaseUser | None = None,
     responsible_organisation: Company | None = None,
     partners: Iterable[Company] = (),
     estimated_cost: Decimal | None = None,
-    funding_source: str = "",
-    indicator: str = "",
     indicator_baseline: Decimal | None = None,
     indicator_target: Decimal | None = None,
     status: str = Measure.Status.PROPOSED,
     status_note: str = "",
     goal: Goal | None = None,
     user: AbstractBaseUser | None = None,
+    **texts: str | None,
 ) -> Measure:
-    """Change a measure; a new status is appended to its status history."""
+    """Change a measure (and those of its texts that are named); a new status is appended to its status history."""
     # The stored status, locked: a bound form has already written the new one onto the instance.
     previous_status = Measure.objects.select_for_update().values_list("status", flat=True).get(pk=measure.pk)
-    measure.title, measure.description = title, description
+    _set_texts(measure, MEASURE_FIELDS, texts)
     measure.responsible_user, measure.responsible_organisation = responsible_user, responsible_organisation
     measure.start_quarter, measure.end_quarter = start_quarter, end_quarter
-    measure.estimated_cost, measure.funding_source = estimated_cost, funding_source
-    measure.indicator, measure.indicator_baseline, measure.indicator_target = (
-        indicator,
-        indicator_baseline,
-        indicator_target,
-    )
+    measure.estimated_cost = estimated_cost
+    measure.indicator_baseline, measure.indicator_target = indicator_baseline, indicator_target
     measure.status, measure.goal = status, goal
     measure._history_user = user
     measure.full_clean()

@@ -1,12 +1,15 @@
-"""Build the development plan as a PDF from the command line; with --wait, wait for the worker and save the file."""
+"""Build the development plan (PDF and Word) from the command line; with --wait, wait for the worker and save the file
+of the format asked for."""
 
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from reports.models import LANGUAGE_CHOICES, DevelopmentPlan, ReportBuild
 from reports.services.builds import build_filename, build_request
+from reports.services.fallbacks import report_fallbacks
 from surveys.models import Survey
 
 POLL_SECONDS = 1.0
@@ -15,7 +18,8 @@ POLL_SECONDS = 1.0
 class Command(BaseCommand):
     help = (
         "Queue a build of the development plan (the latest plan edition and survey unless told otherwise). "
-        "With --wait, wait for the Celery worker to finish it and write the PDF to the file given with -o."
+        "Every build makes both the PDF and the Word edition. With --wait, wait for the Celery worker to finish it and "
+        "write the edition chosen with --format to the file given with -o."
     )
 
     def add_arguments(self, parser):
@@ -24,17 +28,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", default="fi", choices=[code for code, _name in LANGUAGE_CHOICES], help="Default: fi."
         )
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            default="pdf",
+            choices=["pdf", "docx"],
+            help="The file to write: pdf or docx.",
+        )
         parser.add_argument("--wait", action="store_true", help="Wait for the worker to finish the build.")
         parser.add_argument(
-            "-o", "--output", metavar="FILE", help="Where to write the PDF (implies --wait; default: its usual name)."
+            "-o", "--output", metavar="FILE", help="Where to write the file (implies --wait; default: its usual name)."
         )
         parser.add_argument(
             "--timeout", type=float, default=300, metavar="SECONDS", help="How long --wait waits (default: 300)."
         )
 
-    def handle(self, *args, plan=None, survey=None, language="fi", wait=False, output=None, timeout=300, **options):
+    def handle(
+        self,
+        *args,
+        plan=None,
+        survey=None,
+        language="fi",
+        file_format="pdf",
+        wait=False,
+        output=None,
+        timeout=300,
+        **options,
+    ):
         edition = self._plan(plan)
         chosen_survey = self._survey(survey)
+        self._list_fallbacks(edition, chosen_survey, language)
         build = build_request(plan=edition, survey=chosen_survey, language=language, user=None)
         unreachable = build.enqueued is False
         if not (wait or output):
@@ -54,10 +77,32 @@ class Command(BaseCommand):
                 "when the worker is reachable."
             )
         build = self._wait(build, timeout)
-        path = Path(output or build_filename(build))
-        with build.pdf.open("rb") as source:
-            path.write_bytes(source.read())
-        self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({build.page_count} pages, {build.size} bytes)."))
+        stored = build.docx if file_format == "docx" else build.pdf
+        if not stored:
+            raise CommandError(f"Build {build.pk} has no {file_format} file.")
+        path = Path(output or build_filename(build, file_format))
+        with stored.open("rb") as source:
+            content = source.read()
+        path.write_bytes(content)
+        if file_format == "docx":
+            self.stdout.write(self.style.SUCCESS(f"Wrote {path} (Word document, {len(content)} bytes)."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({build.page_count} pages, {build.size} bytes)."))
+
+    def _list_fallbacks(self, plan: DevelopmentPlan, survey: Survey, language: str) -> None:
+        """Before a Swedish or English build: every text that will show in Finnish, and where to fill it in."""
+        with translation.override("en"):  # the command speaks English, like its other messages
+            gaps = report_fallbacks(plan=plan, survey=survey, language=language)
+        if not gaps:
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                f"{len(gaps)} text(s) have no {language} version and will show in Finnish (marked as Finnish "
+                "in the PDF and the Word document). Fill them in at these addresses of the portal:"
+            )
+        )
+        for gap in gaps:
+            self.stdout.write(f"  {gap.kind}: {gap.label} ({', '.join(gap.fields)})  {gap.url}")
 
     def _plan(self, pk: int | None) -> DevelopmentPlan:
         if pk is not None:
