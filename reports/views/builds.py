@@ -92,7 +92,13 @@ def build_create(request):
         plan=data["plan"], survey=data["survey"], language=data["language"], user=request.user
     )
     _say_queued(request, build)
-    in_finnish = len(report_fallbacks(plan=data["plan"], survey=data["survey"], language=data["language"]))
+    _say_fallbacks(request, build)
+    return redirect("reports:builds")
+
+
+def _say_fallbacks(request, build: ReportBuild) -> None:
+    """Tell staff how many texts a Swedish or English build prints in Finnish (the page lists them)."""
+    in_finnish = len(report_fallbacks(plan=build.plan, survey=build.survey, language=build.language))
     if in_finnish:
         messages.warning(
             request,
@@ -105,7 +111,6 @@ def build_create(request):
             )
             % {"count": in_finnish},
         )
-    return redirect("reports:builds")
 
 
 @staff_required
@@ -117,6 +122,7 @@ def build_retry(request, pk):
         messages.error(request, _("Only a failed build can be retried; this one is not failed."))
     else:
         _say_queued(request, retried)
+        _say_fallbacks(request, retried)
     return redirect("reports:builds")
 
 
