@@ -31,15 +31,22 @@ NOT_PAGES = {
 }
 NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
-# The page's width against the window's, and the element reaching furthest right (the smallest of those that
-# reach as far, which is the one to blame rather than its ancestors).
+# The page's width against the window's, and the element reaching furthest right outside any scrolling region (the
+# smallest of those that reach as far, which is the one to blame rather than its ancestors).
 MEASURE = """() => {
   const root = document.documentElement;
   const result = {scrollWidth: root.scrollWidth, innerWidth: window.innerWidth, widest: ""};
   if (root.scrollWidth <= window.innerWidth) return result;
   let best = null, bestRight = -1, bestWidth = Infinity;
+  const clips = element => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
   for (const element of document.body.querySelectorAll("*")) {
     const box = element.getBoundingClientRect();
+    if (box.right <= window.innerWidth || clips(element)) continue;
     if (box.width === 0 && box.height === 0) continue;
     const right = Math.round(box.right + window.scrollX);
     if (right > bestRight || (right === bestRight && box.width < bestWidth)) {
