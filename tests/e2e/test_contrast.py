@@ -54,7 +54,7 @@ def test_the_contrast_formula_gives_the_known_ratios():
     assert round(contrast("rgb(118, 118, 118)", "rgba(255, 255, 255, 1)"), 1) == 4.5
 
 
-@pytest.mark.trust("An unchecked option or an empty field of the survey is hard to see (under 3:1)", area="Accessibility")
+@pytest.mark.trust("An unchecked option or an empty survey field is hard to see (under 3:1)", area="Accessibility")
 def test_every_survey_control_has_a_border_of_three_to_one(live_server, page, invited_company, trust_figure):
     page.goto(f"{live_server.url}/s/{invited_company.token}/")
     faint, checked = [], 0
