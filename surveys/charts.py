@@ -43,9 +43,7 @@ def submissions_chart(survey: Survey, points: list[tuple[datetime.date, int]], i
     start = min([opens] + [day for day, _total in points])
     marks = [(today, _("Today"))] if start <= today <= closes else []
     marks.append((closes, _("Deadline")))
-    svg = charts.cumulative_line(
-        points, start=start, end=closes, marks=marks, top=invited, axis_label=_("Submitted")
-    )
+    svg = charts.cumulative_line(points, start=start, end=closes, marks=marks, top=invited, axis_label=_("Submitted"))
     submitted = points[-1][1] if points else 0
     summary = _("%(submitted)s of %(invited)s invited organisations have submitted; the deadline is %(deadline)s.") % {
         "submitted": submitted,
