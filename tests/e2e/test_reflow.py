@@ -2,7 +2,7 @@
 
 Every page of the access test's URL table is opened as the visitor who may see it, with the demo's data, and laid
 out at each width; a page wider than its window fails, with its widest element named. The header is also tried in
-Swedish and English (the longest words) from 320 to 1920 px.
+Swedish and English (the longest words) from 320 to 1920 px, and no page may log an error in the browser's console.
 """
 
 import pytest
@@ -128,6 +128,10 @@ def test_no_page_scrolls_sideways_at_any_common_width(live_server, page, login, 
     sections = demo_data.survey.sections.count()
     problems: list[str] = []
     visited = 0
+    # Every console error of every page too (a missing file, a blocked script or style, an exception).
+    console: list[str] = []
+    page.on("console", lambda message: message.type == "error" and console.append(f"{page.url}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"{page.url}: {error}"))
     # Public pages as an anonymous visitor; a company's pages through its link; every staff page as staff.
     plan = [("anonymous", _pages_for("anonymous", world, sections))]
     plan.append(("company", _pages_for("company", world, sections)))
@@ -160,3 +164,4 @@ def test_no_page_scrolls_sideways_at_any_common_width(live_server, page, login, 
     trust_figure("widths per page", len(WIDTHS))
     trust_figure("pages too wide", len(problems))
     assert not problems, f"{len(problems)} page layouts scroll sideways:\n" + "\n".join(problems)
+    assert not console, "console errors:\n" + "\n".join(console)
