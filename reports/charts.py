@@ -1,12 +1,14 @@
 """Charts of the development plan report: matplotlib (Agg, no GUI) drawn to SVG with the text kept as text."""
 
 import base64
+import contextlib
 import datetime
 import hashlib
 import io
 import re
 import textwrap
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -50,6 +52,8 @@ STYLE = {
 }
 
 WIDTH_IN = 6.3  # the text width of an A4 page with the report's margins
+SCREEN_WIDTH_IN = 4.6  # a web page's chart: narrower, so its text stays readable when a phone scales it down
+_width = ContextVar("chart_width", default=WIDTH_IN)
 LABEL_WIDTH = 34  # characters per line of a wrapped label
 LABEL_LINES = 3
 CHAR_IN = 0.066  # the average width of a character of a 9 pt DejaVu Sans label, in inches
@@ -82,11 +86,20 @@ def _lines(label: str) -> int:
 def _axes(figure: Figure, plot_height: float, *, left: float, bottom: float, top: float = 0.12, right: float = 0.3):
     """Axes placed by hand, in inches: cheaper than a layout engine, which draws every chart twice."""
     height = plot_height + bottom + top
-    figure.set_size_inches(WIDTH_IN, height)
-    left = min(left, WIDTH_IN * 0.55)
-    return figure.add_axes(
-        (left / WIDTH_IN, bottom / height, (WIDTH_IN - left - right) / WIDTH_IN, plot_height / height)
-    )
+    width = _width.get()
+    figure.set_size_inches(width, height)
+    left = min(left, width * 0.55)
+    return figure.add_axes((left / width, bottom / height, (width - left - right) / width, plot_height / height))
+
+
+@contextlib.contextmanager
+def for_screen():
+    """Charts drawn inside are sized for a web page rather than the report's A4 page."""
+    token = _width.set(SCREEN_WIDTH_IN)
+    try:
+        yield
+    finally:
+        _width.reset(token)
 
 
 def _legend(figure: Figure, **kwargs) -> None:
@@ -120,7 +133,7 @@ def with_title(svg: str, title: str) -> str:
 
 def _empty() -> str:
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(WIDTH_IN, 0.6))
+        figure = Figure(figsize=(_width.get(), 0.6))
         figure.text(0.5, 0.5, _("No data"), ha="center", va="center")
         return _to_svg(figure)
 

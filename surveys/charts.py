@@ -14,13 +14,14 @@ from .results import Tally
 def response_rate_chart(tallies: list[Tally], title: str) -> charts.WebChart:
     """The response rate of each group (a building, an industry), in the order of the table beside it."""
     rated = [tally for tally in tallies if tally.rate is not None]
-    svg = charts.horizontal_bars(
-        [tally.label for tally in rated],
-        [tally.rate for tally in rated],
-        percent=True,
-        counts=[tally.submitted for tally in rated],
-        axis_label=_("Response rate (%), submitted in brackets"),
-    )
+    with charts.for_screen():
+        svg = charts.horizontal_bars(
+            [tally.label for tally in rated],
+            [tally.rate for tally in rated],
+            percent=True,
+            counts=[tally.submitted for tally in rated],
+            axis_label=_("Response rate (%), submitted in brackets"),
+        )
     if rated:
         best = max(rated, key=lambda tally: tally.rate)
         worst = min(rated, key=lambda tally: tally.rate)
@@ -43,7 +44,10 @@ def submissions_chart(survey: Survey, points: list[tuple[datetime.date, int]], i
     start = min([opens] + [day for day, _total in points])
     marks = [(today, _("Today"))] if start <= today <= closes else []
     marks.append((closes, _("Deadline")))
-    svg = charts.cumulative_line(points, start=start, end=closes, marks=marks, top=invited, axis_label=_("Submitted"))
+    with charts.for_screen():
+        svg = charts.cumulative_line(
+            points, start=start, end=closes, marks=marks, top=invited, axis_label=_("Submitted")
+        )
     submitted = points[-1][1] if points else 0
     summary = _("%(submitted)s of %(invited)s invited organisations have submitted; the deadline is %(deadline)s.") % {
         "submitted": submitted,

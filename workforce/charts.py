@@ -19,13 +19,14 @@ def gap_chart(table: MatchingTable) -> charts.WebChart:
     ordered = sorted(largest.items(), key=lambda item: -item[1])
     labels, gaps = [name for name, _gap in ordered], [gap for _name, gap in ordered]
     title = _("Gap between demand and supply by skill area")
-    svg = charts.diverging_bars(
-        labels,
-        gaps,
-        positive_label=_("Shortage: more people needed than graduate a year"),
-        negative_label=_("Oversupply: more graduates than needed"),
-        axis_label=_("People needed − graduates a year"),
-    )
+    with charts.for_screen():
+        svg = charts.diverging_bars(
+            labels,
+            gaps,
+            positive_label=_("Shortage: more people needed than graduate a year"),
+            negative_label=_("Oversupply: more graduates than needed"),
+            axis_label=_("People needed − graduates a year"),
+        )
     shortages = len([gap for gap in gaps if gap > 0])
     oversupply = len([gap for gap in gaps if gap < 0])
     summary = _("%(shortages)s with a shortage, %(oversupply)s with more graduates than needed.") % {

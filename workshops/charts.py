@@ -38,7 +38,8 @@ def findings_chart(rows: list[ThemeCounts]) -> charts.WebChart:
     title = _("Findings per theme by kind")
     kinds = [capfirst(str(label)) for label in Finding.Kind.labels]
     series = [(kind, [row.by_kind[index] for row in rows]) for index, kind in enumerate(kinds)]
-    svg = charts.stacked_bars([row.label for row in rows], series, axis_label=_("Findings"))
+    with charts.for_screen():
+        svg = charts.stacked_bars([row.label for row in rows], series, axis_label=_("Findings"))
     unanswered = sum(row.unanswered for row in rows)
     total = sum(row.total for row in rows)
     summary = _("%(total)s findings in %(themes)s themes; %(unanswered)s have no measure yet.") % {
