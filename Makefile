@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test trust bench lint format messages clean-var chromium system-pdf office
+.PHONY: run test trust bench screens fuzz lint format messages clean-var chromium system-pdf office
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ trust: $(VENV)/.installed-dev system-pdf chromium
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev system-pdf
 	$(PY) -m teknokyla.devservices --var var/bench exec -- $(PY) -m bench.run $(BENCH_ARGS)
+
+## screens: screenshots of the dashboard, a survey page and the workforce page at 375 and 1280 px into docs/screens/
+screens: $(VENV)/.installed-dev system-pdf chromium
+	$(PY) -m teknokyla.devservices --var var/screens exec -- $(PY) -m teknokyla.screenshots
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

@@ -1,15 +1,19 @@
 """Charts of the development plan report: matplotlib (Agg, no GUI) drawn to SVG with the text kept as text.
 
-Inside `as_png()` the same functions give PNG bytes at print resolution instead (the Word edition's images).
+Inside `as_png()` the same functions give PNG bytes at print resolution instead (the Word edition's images);
+inside `for_screen()` they are sized for a web page.
 """
 
+import base64
+import contextlib
 import contextvars
+import datetime
 import hashlib
 import io
 import re
 import textwrap
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
@@ -17,6 +21,7 @@ import matplotlib
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -51,6 +56,8 @@ STYLE = {
 }
 
 WIDTH_IN = 6.3  # the text width of an A4 page with the report's margins
+SCREEN_WIDTH_IN = 4.6  # a web page's chart: narrower, so its text stays readable when a phone scales it down
+_width = contextvars.ContextVar("chart_width", default=WIDTH_IN)
 LABEL_WIDTH = 34  # characters per line of a wrapped label
 LABEL_LINES = 3
 CHAR_IN = 0.066  # the average width of a character of a 9 pt DejaVu Sans label, in inches
@@ -84,11 +91,20 @@ def _lines(label: str) -> int:
 def _axes(figure: Figure, plot_height: float, *, left: float, bottom: float, top: float = 0.12, right: float = 0.3):
     """Axes placed by hand, in inches: cheaper than a layout engine, which draws every chart twice."""
     height = plot_height + bottom + top
-    figure.set_size_inches(WIDTH_IN, height)
-    left = min(left, WIDTH_IN * 0.55)
-    return figure.add_axes(
-        (left / WIDTH_IN, bottom / height, (WIDTH_IN - left - right) / WIDTH_IN, plot_height / height)
-    )
+    width = _width.get()
+    figure.set_size_inches(width, height)
+    left = min(left, width * 0.55)
+    return figure.add_axes((left / width, bottom / height, (width - left - right) / width, plot_height / height))
+
+
+@contextlib.contextmanager
+def for_screen():
+    """Charts drawn inside are sized for a web page rather than the report's A4 page."""
+    token = _width.set(SCREEN_WIDTH_IN)
+    try:
+        yield
+    finally:
+        _width.reset(token)
 
 
 def _legend(figure: Figure, **kwargs) -> None:
@@ -98,7 +114,7 @@ def _legend(figure: Figure, **kwargs) -> None:
 _PNG = contextvars.ContextVar("charts_as_png", default=False)
 
 
-@contextmanager
+@contextlib.contextmanager
 def as_png() -> Iterator[None]:
     """Within this block every chart function returns PNG bytes at PNG_DPI instead of SVG text."""
     token = _PNG.set(True)
@@ -146,7 +162,7 @@ def with_title(svg: str, title: str) -> str:
 
 def _empty() -> str:
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(WIDTH_IN, 0.6))
+        figure = Figure(figsize=(_width.get(), 0.6))
         figure.text(0.5, 0.5, _("No data"), ha="center", va="center")
         return _to_svg(figure)
 
@@ -302,3 +318,96 @@ def timeline(
         if handles:
             _legend(figure, handles=handles, ncols=min(len(handles), 5))
         return _to_svg(figure)
+
+
+def diverging_bars(
+    labels: Sequence[str], values: Sequence[float], *, negative_label: str, positive_label: str, axis_label: str = ""
+) -> str:
+    """Bars either side of zero, one per label: positive values (e.g. shortages) right, negative ones left."""
+    if not labels:
+        return _empty()
+    labels = [wrap_label(label) for label in labels]
+    values = [float(value) for value in values]
+    positive, negative = PALETTE[3], PALETTE[0]
+    with matplotlib.rc_context(STYLE):
+        figure = Figure()
+        axes = _axes(figure, _rows_height(labels), left=_label_width(labels), bottom=0.85 if axis_label else 0.6)
+        positions = _rows(axes, labels)
+        axes.barh(positions, values, color=[positive if v > 0 else negative for v in values], height=BAR_IN)
+        low, high = min(min(values), 0), max(max(values), 0)
+        reach = (high - low) or 1
+        axes.set_xlim(low - reach * 0.15, high + reach * 0.15)
+        axes.axvline(0, color=TEXT_COLOUR, linewidth=0.8)
+        for position, value in zip(positions, values, strict=True):
+            text = format_number(value, 0 if value.is_integer() else 1)
+            offset = reach * 0.02 * (1 if value >= 0 else -1)
+            axes.text(value + offset, position, text, va="center", ha="left" if value >= 0 else "right", fontsize=8)
+        axes.xaxis.grid(True, color=GRID_COLOUR, linewidth=0.5)
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.set_axisbelow(True)
+        if axis_label:
+            axes.set_xlabel(axis_label)
+        handles = [Patch(color=positive, label=positive_label), Patch(color=negative, label=negative_label)]
+        _legend(figure, handles=handles, ncols=2)
+        return _to_svg(figure)
+
+
+def cumulative_line(
+    points: Sequence[tuple[datetime.date, int]],
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    marks: Sequence[tuple[datetime.date, str]] = (),
+    top: int = 0,
+    axis_label: str = "",
+) -> str:
+    """A running total over days, as steps from `start` to the last point, with dated vertical marks (today, a
+    deadline) across a time axis from `start` to `end`; `top` is where the total would be complete."""
+    days = [start] + [day for day, _total in points]
+    totals = [0] + [total for _day, total in points]
+    with matplotlib.rc_context(STYLE):
+        figure = Figure()
+        axes = _axes(figure, 1.8, left=0.6, bottom=0.5, top=0.3)
+        axes.step(days, totals, where="post", color=PRIMARY, linewidth=2)
+        axes.set_xlim(start, max(end, days[-1], start + datetime.timedelta(days=7)))
+        axes.set_ylim(0, max(top, totals[-1], 1) * 1.1)
+        if top:
+            axes.axhline(top, color=GRID_COLOUR, linewidth=1, linestyle=":")
+        for index, (day, label) in enumerate(marks):
+            colour = PALETTE[3] if index else TEXT_COLOUR
+            axes.axvline(day, color=colour, linewidth=1, linestyle="--")
+            axes.annotate(
+                label,
+                (day, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, 2),
+                textcoords="offset points",
+                fontsize=8,
+                color=colour,
+                va="bottom",
+                ha="left" if index == 0 else "right",
+            )
+        locator = AutoDateLocator(maxticks=6)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(DateFormatter("%-d.%-m.%Y"))
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.grid(True, color=GRID_COLOUR, linewidth=0.5)
+        axes.set_axisbelow(True)
+        if axis_label:
+            axes.set_ylabel(axis_label)
+        return _to_svg(figure)
+
+
+@dataclass(frozen=True)
+class WebChart:
+    """A chart for a web page: its title, a short summary that a screen reader reads, and the image's address."""
+
+    title: str
+    summary: str
+    image: str
+
+
+def web_chart(svg: str, title: str, summary: str) -> WebChart:
+    """The chart as an image of its own (a data: address), so the page's CSP needs no inline style for it."""
+    image = "data:image/svg+xml;base64," + base64.b64encode(with_title(svg, title).encode()).decode("ascii")
+    return WebChart(title, f"{title}. {summary}", image)

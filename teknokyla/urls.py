@@ -16,6 +16,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
+    # Unnamed: no page of the portal, only the icon browsers ask for by this address.
+    path("favicon.ico", core_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", twofactor_views.LoginView.as_view(), name="login"),
     path("accounts/two-factor/", twofactor_views.settings_page, name="two_factor"),

@@ -13,6 +13,7 @@ from companies.models import Contact
 from teknokyla.core.access import staff_required, viewer_required
 
 from . import exports, services
+from .charts import gap_chart
 from .forms import MatchingFilterForm, NeedFilterForm, NeedForm, ProgrammeFilterForm, ProgrammeForm
 from .matching import companies_for_programme, matching_table, programmes_for_need
 from .models import EducationProgramme, WorkforceNeed
@@ -55,7 +56,13 @@ def matching(request):
     return render(
         request,
         "workforce/matching.html",
-        {"form": form, "table": table, "query": request.GET.urlencode(), "scope": scope},
+        {
+            "form": form,
+            "table": table,
+            "chart": gap_chart(table),
+            "query": request.GET.urlencode(),
+            "scope": scope,
+        },
     )
 
 

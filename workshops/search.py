@@ -123,9 +123,25 @@ def search_measures(q: str | SearchQuery, *, queryset: QuerySet | None = None) -
     return _search(queryset, _measure_vector(), document, q)
 
 
+# Markdown's marks, which a snippet shows as plain text: headings, quotes and list bullets at the start of a line,
+# emphasis and code marks around words, and a link's address (its text stays).
+MARKDOWN_LINE_START = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+)", re.MULTILINE)
+MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|~~|`+|\*(?=\S)|(?<=\S)\*")
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_text(markdown: str) -> str:
+    """A Markdown snippet as the words a reader sees, on one line."""
+    text = MARKDOWN_LINK.sub(r"\1", markdown)
+    text = MARKDOWN_LINE_START.sub("", text)
+    text = MARKDOWN_EMPHASIS.sub("", text)
+    text = re.sub(r"(?<!\w)_(\S[^_]*\S|\S)_(?!\w)", r"\1", text)
+    return " ".join(text.split())
+
+
 def highlight(headline: str) -> SafeString:
-    """Escape a headline, then turn its start and stop markers into <mark> elements."""
-    html = escape(headline or "")
+    """A headline as plain text (no Markdown marks), escaped, with its start and stop markers as <mark> elements."""
+    html = escape(plain_text(headline or ""))
     html = re.sub(f"{MARK_START}(.*?){MARK_STOP}", r"<mark>\1</mark>", html, flags=re.DOTALL)
     # A marker character typed into a note would otherwise leave a lone tag behind.
     return mark_safe(html.replace(MARK_START, "").replace(MARK_STOP, ""))  # noqa: S308 - escaped just above

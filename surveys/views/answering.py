@@ -127,9 +127,15 @@ def survey_session(view):
 
 
 def _closed(request, survey_response: Response, status: int = 200):
-    """The survey has closed: say when, and show the answers read-only."""
-    pages = services.answers_by_section(survey_response)
-    context = {"survey": survey_response.survey, "survey_response": survey_response, "pages": pages}
+    """The survey has closed: say when, and show the answers read-only (or say that there are none)."""
+    answered = survey_response.is_submitted or survey_response.answers.exists()
+    pages = services.answers_by_section(survey_response) if answered else []
+    context = {
+        "survey": survey_response.survey,
+        "survey_response": survey_response,
+        "pages": pages,
+        "answered": answered,
+    }
     return render(request, "surveys/answer/closed.html", context, status=status)
 
 

@@ -22,6 +22,7 @@ from companies.models import Company
 from teknokyla.core.access import is_portal_staff, staff_required, viewer_required
 
 from .. import content, exports, invitations
+from ..charts import response_rate_chart, submissions_chart
 from ..invitations import ReminderOutcome
 from ..models import Response, Survey
 from ..results import (
@@ -31,6 +32,7 @@ from ..results import (
     invited_rows,
     pending_responses,
     results_state,
+    submissions_by_day,
     survey_progress,
     survey_results,
 )
@@ -64,6 +66,9 @@ def dashboard(request, slug):
     context = {
         "survey": survey,
         "progress": progress,
+        "building_chart": response_rate_chart(progress.by_building, _("Response rate by building")),
+        "industry_chart": response_rate_chart(progress.by_section, _("Response rate by industry section")),
+        "submissions_chart": submissions_chart(survey, submissions_by_day(survey), progress.overall.invited),
         "page": page,
         "pending": invited_rows(page.object_list),
         "days_left": days_to_deadline(survey),

@@ -1,7 +1,8 @@
 """Portal-wide pages: home, health check, accessibility statement."""
 
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -29,3 +30,9 @@ def healthz(request):
 @require_GET
 def accessibility(request):
     return render(request, "core/accessibility.html")
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: the project's mark among the static files."""
+    return redirect(static("img/favicon.ico"), permanent=True)

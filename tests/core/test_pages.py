@@ -81,3 +81,17 @@ def test_viewer_may_read_but_not_change_in_the_admin(viewer_client, staff_client
     assert viewer_client.get(changelist).status_code == 200
     assert viewer_client.get(add).status_code == 403
     assert staff_client.get(add).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_page_has_the_project_mark_as_icon_and_a_description(client):
+    html = client.get(reverse("home")).content.decode()
+    assert '<link rel="icon" href="/static/img/mark.svg" type="image/svg+xml">' in html
+    assert '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">' in html
+    assert '<meta name="description" content="Kemin Teknologiakylän Teknologiakylä 3.0 -hankkeen portaali' in html
+
+
+def test_favicon_ico_leads_to_the_mark_instead_of_a_404(client):
+    reply = client.get("/favicon.ico")
+    assert reply.status_code == 301
+    assert reply["Location"] == "/static/img/favicon.ico"

@@ -35,8 +35,8 @@ def village(settings, tmp_path):
 
 
 def _overall(page, column: int) -> int:
-    """A figure of the dashboard's overall table: invited, opened, drafts, submitted."""
-    return int(page.locator("#overall tbody td").nth(column).inner_text())
+    """A key figure of the dashboard: invited, opened, drafts, submitted."""
+    return int(page.locator("#overall dd").nth(column).inner_text())
 
 
 @pytest.mark.trust(

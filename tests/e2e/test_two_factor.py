@@ -39,6 +39,8 @@ def test_staff_turn_two_factor_on_and_log_in_with_a_code(live_server, page, logi
         wrong = gettext("The code is wrong or has expired. Type the code the app shows now.")
         turned_on = gettext("Two-factor authentication is on. The next login asks for a code.")
     login(staff.username)
+    # The user menu in the header, named after the user, holds the set-up page and the log-out button.
+    page.locator("header #user-menu").click()
     with page.expect_navigation():
         page.locator("header").get_by_role("link", name="Kaksivaiheinen tunnistautuminen").click()
     assert page.get_by_role("heading", level=1, name="Kaksivaiheinen tunnistautuminen").is_visible()
@@ -62,6 +64,7 @@ def test_staff_turn_two_factor_on_and_log_in_with_a_code(live_server, page, logi
     assert TOTPDevice.objects.get(user=staff).confirmed
 
     # Log out, and in again: the password alone leads to the code page, the code to the page asked for.
+    page.locator("header #user-menu").click()
     with page.expect_navigation():
         page.locator("header form[action$='/accounts/logout/'] button[type=submit]").click()
     directory = reverse("companies:directory")

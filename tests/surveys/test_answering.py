@@ -494,6 +494,15 @@ class TestSubmit:
     def test_refuses_get(self, company_client):
         assert company_client.get(SUBMIT).status_code == 405
 
+    def test_the_closed_page_of_a_company_that_never_answered_says_so(self, company_client, survey):
+        Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
+        reply = company_client.get(page_url(1), follow=True)
+        assert "surveys/answer/closed.html" in [t.name for t in reply.templates]
+        html = reply.content.decode()
+        assert 'id="no-answers"' in html
+        # No list of every question with an empty answer.
+        assert "<dl" not in html and "–</dd>" not in html
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_exactly_one_confirmation_for_a_double_submit(company_client, survey_response):

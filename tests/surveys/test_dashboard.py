@@ -1,5 +1,6 @@
 """Staff pages: the list of surveys, the response dashboard and the manual reminder."""
 
+import base64
 import datetime
 
 import pytest
@@ -260,8 +261,9 @@ class TestDashboard:
             invitation_create(survey=survey, company=company)
         Response.objects.filter(company__name__endswith=("1 Oy")).update(submitted_at=timezone.now())
         # session, user, the user's groups, the survey, the figures by industry, the figures by building,
-        # the page of organisations that have not submitted, the current buildings of those organisations
-        with django_assert_num_queries(8):
+        # the submissions by day (the chart over time), the page of organisations that have not submitted, the
+        # current buildings of those organisations
+        with django_assert_num_queries(9):
             response = staff_client.get(self.url(survey), HTTP_ACCEPT_LANGUAGE="en")
         assert response.context["progress"].overall.invited == companies
         submitted = Response.objects.filter(survey=survey, submitted_at__isnull=False).count()
@@ -389,3 +391,34 @@ class TestRemind:
 
     def test_refuses_get(self, staff_client, village):
         assert staff_client.get(self.url(village["survey"], village["borealis"])).status_code == 405
+
+
+class TestDashboardCharts:
+    """The key figures first, then charts drawn on the server with a summary in words, beside their tables."""
+
+    @staticmethod
+    def url(survey):
+        return reverse("surveys:dashboard", args=[survey.slug])
+
+    def test_key_figures_come_before_any_chart_or_table(self, viewer_en, village):
+        content = viewer_en.get(self.url(village["survey"])).content.decode()
+        figures = content.index('id="overall"')
+        assert figures < content.index("<figure") < content.index("<table")
+        for name in ("invited", "opened", "drafts", "submitted", "rate", "days"):
+            assert f'data-figure="{name}"' in content
+        assert '<dd data-figure="rate">40 %</dd>' in content
+
+    def test_charts_are_images_with_a_title_and_a_summary(self, viewer_en, village):
+        response = viewer_en.get(self.url(village["survey"]))
+        chart = response.context["building_chart"]
+        assert chart.title == "Response rate by building"
+        assert chart.summary.startswith("Response rate by building. Highest: ")
+        svg = base64.b64decode(chart.image.removeprefix("data:image/svg+xml;base64,")).decode()
+        assert "<title>Response rate by building</title>" in svg
+        assert "Kosmos" in svg  # the text stays text (svg.fonttype none)
+        content = response.content.decode()
+        assert f'alt="{chart.summary}"' in content
+        over_time = response.context["submissions_chart"]
+        assert "2 of 5 invited organisations have submitted" in over_time.summary
+        svg = base64.b64decode(over_time.image.split(",", 1)[1]).decode()
+        assert "Deadline" in svg and "Today" in svg

@@ -125,9 +125,16 @@ class TestMatchingPage:
         ]
         html = response.content.decode()
         assert "<title>Matching of workforce demand and supply" in html
-        # Unmet demand stands out in words, not colour alone.
-        assert "Shortage" in html and "15 people more needed than graduate a year" in html and "+15" in html
+        # Unmet demand stands out in words, not colour alone: a short list of the shortages, a one-word status.
+        assert "Shortage" in html and "+15" in html
+        assert '<ul class="shortage-list' in html
         assert "Covered" in html
+        # The gap chart: shortages one side of zero, oversupply the other, with a summary in words.
+        chart = response.context["chart"]
+        assert chart.title == "Gap between demand and supply by skill area"
+        assert "1 with a shortage, 2 with more graduates than needed" in chart.summary
+        assert "The largest shortage: Welding, 15 people." in chart.summary
+        assert f'alt="{chart.summary}"' in html
         # The need behind a row, the companies and the programmes are a click away.
         assert f'href="{NEEDS_URL}?skill_area={data["welding"].pk}&amp;window=0-6"' in html
         assert reverse("companies:detail", args=[data["steel"].pk]) in html

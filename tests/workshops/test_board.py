@@ -108,6 +108,21 @@ class TestBoardPage:
         assert reverse("workshops:finding_create") in html
         assert f"{reverse('workshops:measure_create')}?finding={plan['findings']['low'].pk}" in html
 
+    def test_a_chart_and_a_table_count_each_theme_by_kind_and_unanswered(self, viewer_client, plan):
+        response = viewer_client.get(URL)
+        counts = {row.label: row for row in response.context["counts"]}
+        total = sum(row.total for row in counts.values())
+        assert sum(sum(row.by_kind) for row in counts.values()) == total
+        unanswered = sum(row.unanswered for row in counts.values())
+        chart = response.context["chart"]
+        assert chart.title == "Findings per theme by kind"
+        assert f"{total} findings in {len(counts)} themes; {unanswered} have no measure yet." in chart.summary
+        html = response.content.decode()
+        assert f'alt="{chart.summary}"' in html
+        assert "No measure yet</th>" in html
+        # The chart and its table come before the findings themselves.
+        assert html.index("<figure") < html.index("board-theme")
+
     def test_needs_login(self, client):
         response = client.get(URL)
         assert response.status_code == 302

@@ -101,6 +101,10 @@ class TestHighlight:
         html = highlight(f'a <b>&amp; {MARK_START}kiertotalous{MARK_STOP} "q"')
         assert html == "a &lt;b&gt;&amp;amp; <mark>kiertotalous</mark> &quot;q&quot;"
 
+    def test_markdown_marks_are_left_out_of_the_snippet(self):
+        notes = f"## Tulokset\n\n**Tärkein:** {MARK_START}kiertotalous{MARK_STOP} on _kasvussa_.\n- [Raportti](https://x.example/r)"
+        assert highlight(notes) == "Tulokset Tärkein: <mark>kiertotalous</mark> on kasvussa. Raportti"
+
     def test_a_stray_marker_leaves_no_tag(self):
         assert highlight(f"x {MARK_STOP} y {MARK_START}") == "x  y "
 

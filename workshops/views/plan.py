@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from surveys.models import Question
 from teknokyla.core.access import staff_required, viewer_required
 
+from ..charts import findings_chart, theme_counts
 from ..forms.plan import (
     FindingFilterForm,
     FindingForm,
@@ -192,7 +193,15 @@ def board(request):
         )
         for group in board.groups
     ]
-    return render(request, "workshops/plan/board.html", {"board": board, "columns": columns})
+    counts = theme_counts(board.groups)
+    context = {
+        "board": board,
+        "columns": columns,
+        "counts": counts,
+        "kinds": list(Finding.Kind.labels),
+        "chart": findings_chart(counts),
+    }
+    return render(request, "workshops/plan/board.html", context)
 
 
 @viewer_required

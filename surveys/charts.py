@@ -1,0 +1,57 @@
+"""The survey dashboard's charts, drawn by the report's chart code and shown as images with a summary in words."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports import charts
+
+from .models import Survey
+from .results import Tally
+
+
+def response_rate_chart(tallies: list[Tally], title: str) -> charts.WebChart:
+    """The response rate of each group (a building, an industry), in the order of the table beside it."""
+    rated = [tally for tally in tallies if tally.rate is not None]
+    with charts.for_screen():
+        svg = charts.horizontal_bars(
+            [tally.label for tally in rated],
+            [tally.rate for tally in rated],
+            percent=True,
+            counts=[tally.submitted for tally in rated],
+            axis_label=_("Response rate (%), submitted in brackets"),
+        )
+    if rated:
+        best = max(rated, key=lambda tally: tally.rate)
+        worst = min(rated, key=lambda tally: tally.rate)
+        summary = _("Highest: %(best)s, %(best_rate)s %%. Lowest: %(worst)s, %(worst_rate)s %%.") % {
+            "best": best.label,
+            "best_rate": charts.format_number(best.rate),
+            "worst": worst.label,
+            "worst_rate": charts.format_number(worst.rate),
+        }
+    else:
+        summary = _("Nobody has been invited yet.")
+    return charts.web_chart(svg, title, summary)
+
+
+def submissions_chart(survey: Survey, points: list[tuple[datetime.date, int]], invited: int) -> charts.WebChart:
+    """Submitted responses, added up day by day from the opening, with today and the deadline marked."""
+    title = _("Submissions over time")
+    today = timezone.localdate()
+    opens, closes = timezone.localdate(survey.opens_at), timezone.localdate(survey.closes_at)
+    start = min([opens] + [day for day, _total in points])
+    marks = [(today, _("Today"))] if start <= today <= closes else []
+    marks.append((closes, _("Deadline")))
+    with charts.for_screen():
+        svg = charts.cumulative_line(
+            points, start=start, end=closes, marks=marks, top=invited, axis_label=_("Submitted")
+        )
+    submitted = points[-1][1] if points else 0
+    summary = _("%(submitted)s of %(invited)s invited organisations have submitted; the deadline is %(deadline)s.") % {
+        "submitted": submitted,
+        "invited": invited,
+        "deadline": closes.strftime("%-d.%-m.%Y"),
+    }
+    return charts.web_chart(svg, title, summary)

@@ -1,0 +1,105 @@
+"""`make screens`: pictures of the portal for the README, taken in Chromium from the demo at a phone's and a laptop's
+width (the dashboard, a page of the survey, the workforce matching page), written to docs/screens/.
+
+Run inside `teknokyla.devservices exec` (the Makefile does), which gives it a database and a broker.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import django
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+OUT_DIR = BASE_DIR / "docs" / "screens"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WIDTHS = {"phone": (375, 812), "laptop": (1280, 800)}
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, check=True)
+
+
+def _survey_link() -> str:
+    """A fresh link of a demo company that has submitted its answers."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "teknokyla.settings")
+    django.setup()
+    from surveys.demo import SLUG
+    from surveys.invitations import invitation_create
+    from surveys.models import Response
+
+    response = Response.objects.filter(survey__slug=SLUG, submitted_at__isnull=False).order_by("company__name").first()
+    _invitation, token = invitation_create(survey=response.survey, company=response.company)
+    return f"/s/{token}/"
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - our own server on 127.0.0.1
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    from bench.stack import free_port
+
+    _manage("migrate", "--verbosity", "0")
+    _manage("load_demo")
+    link = _survey_link()
+    logins = json.loads((BASE_DIR / "var" / "demo-logins.json").read_text())
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"], cwd=BASE_DIR
+    )
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        _wait_for(f"{base}/healthz")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            context = browser.new_context(locale="fi-FI")
+            page = context.new_page()
+            # A company's survey first (its session), then staff pages after logging in.
+            page.goto(base + link)
+            shots = [("survey", "/survey/page/5/")]
+            for name, path in shots:
+                _shoot(page, base + path, name)
+            page.goto(f"{base}/accounts/login/")
+            page.fill("#id_username", "staff")
+            page.fill("#id_password", logins["staff"])
+            with page.expect_navigation():
+                page.click("main form button[type=submit]")
+            for name, path in (("dashboard", "/surveys/teknologiakyla-3-0/"), ("workforce", "/workforce/")):
+                _shoot(page, base + path, name)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"Screenshots written to {OUT_DIR.relative_to(BASE_DIR)}/")
+    return 0
+
+
+def _shoot(page, url: str, name: str) -> None:
+    for size, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(url)
+        path = OUT_DIR / f"{name}-{width}.png"
+        page.screenshot(path=str(path))
+        print(f"{path.relative_to(BASE_DIR)} ({size})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
