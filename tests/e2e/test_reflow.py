@@ -27,6 +27,9 @@ NOT_PAGES = {
     "workshops:attachment",
     "reports:build_status",
     "reports:build_download",
+    "reports:build_download_docx",
+    "privacy:contact_export",
+    "privacy:company_export",
     "workforce:export",
 }
 NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"

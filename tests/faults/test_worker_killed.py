@@ -82,16 +82,18 @@ def killed_mid_build(build: ReportBuild) -> None:
 
 
 def finished_once(build: ReportBuild) -> list[Path]:
-    """The build is done on its second start, with one PDF and no other file; nothing is left running."""
+    """The build is done on its second start, with one PDF, its Word edition and no other file; nothing is left
+    running."""
     assert build.status == S.DONE, build.error
     assert build.attempts == 2
     pdfs = stored_pdfs()
     assert pdfs == [Path(build.pdf.name)]
-    assert build_files() == pdfs  # no half-written or second file beside it
+    files = build_files()
+    assert files == sorted([*pdfs, Path(build.docx.name)])  # no half-written or second file beside the two editions
     content = (Path(settings.PRIVATE_ROOT) / build.pdf.name).read_bytes()
     assert build.size == len(content)
     assert build.page_count == len(PdfReader(BytesIO(content)).pages) > 1
-    return pdfs
+    return files
 
 
 @pytest.mark.trust("A Celery worker is killed with kill -9 in the middle of a report build", area="Faults")
@@ -111,7 +113,7 @@ def test_a_build_whose_worker_is_killed_completes_once_with_one_pdf(processes, t
     wait_until(lambda: status_of(build) in (S.DONE, S.FAILED), 300, "the second worker to finish the build")
     recovered_in = time.monotonic() - killed_at
 
-    pdfs = finished_once(build)
+    files = finished_once(build)
     stuck = ReportBuild.objects.filter(status__in=[S.RUNNING, S.QUEUED]).count()
     assert stuck == 0
 
@@ -122,7 +124,7 @@ def test_a_build_whose_worker_is_killed_completes_once_with_one_pdf(processes, t
     assert builds.build_run(build_id=build.pk) is None
     build.refresh_from_db()
     assert (build.pdf.name, build.finished_at, build.attempts) == finished
-    assert build_files() == pdfs
+    assert build_files() == files
 
     trust_figure("workers killed", len(killed))
     trust_figure("builds completed", ReportBuild.objects.filter(status=S.DONE).count())

@@ -287,6 +287,7 @@ UPLOADS: dict[str, Rule] = {
     "form workshops.forms.records.AttachmentForm.file": Rule(ATTACHMENT, "the staff page's upload form"),
     "form companies.forms.CompanyImportForm.file": Rule(IMPORT, "read into rows by the import, never stored"),
     "model reports.ReportBuild.pdf": Rule(None, NOT_UPLOADABLE),
+    "model reports.ReportBuild.docx": Rule(None, NOT_UPLOADABLE),
 }
 ENDPOINTS = {rule.endpoint.name: rule.endpoint for rule in UPLOADS.values() if rule.endpoint}
 
