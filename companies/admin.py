@@ -8,7 +8,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from surveys.exports import neutralise
+from teknokyla.core.spreadsheets import neutralise
 
 from . import services
 from .models import Building, Company, Contact, Premises, Tenancy
