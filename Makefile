@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test trust bench lint format messages clean-var chromium system-pdf
+.PHONY: run test trust fuzz bench lint format messages clean-var chromium system-pdf
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: $(VENV)/.installed-dev system-pdf chromium
 trust: $(VENV)/.installed-dev system-pdf chromium
 	$(PY) -m teknokyla.devservices --var var/test exec -- $(PY) -m pytest -m trust $(PYTEST_ARGS)
 	$(PY) -m tests.trust
+
+## fuzz: the hostile-input properties (tests marked fuzz) with many more, freshly drawn examples than make test
+fuzz: $(VENV)/.installed-dev system-pdf
+	$(PY) -m teknokyla.devservices --var var/test exec -- env HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m fuzz $(PYTEST_ARGS)
 
 ## bench: the benchmark of bench/README.md on gunicorn, PostgreSQL, Redis and Celery (about 12 minutes)
 BENCH_ARGS ?=

@@ -54,6 +54,9 @@ class ProhibitControlCharactersValidator:
     def __eq__(self, other):
         return isinstance(other, ProhibitControlCharactersValidator)
 
+    def __hash__(self):
+        return hash(self.code)
+
 
 @deconstructible
 class YearRangeValidator:
@@ -68,6 +71,9 @@ class YearRangeValidator:
 
     def __eq__(self, other):
         return isinstance(other, YearRangeValidator)
+
+    def __hash__(self):
+        return hash(self.code)
 
 
 validate_no_control_characters = ProhibitControlCharactersValidator()
@@ -103,10 +109,32 @@ def install_form_guards() -> None:
 
 def install_admin_guards() -> None:
     """Every JSON field the admin shows editable takes BoundedJSONField (set before any ModelAdmin is made)."""
-    from django.contrib.admin import options
+    from django.contrib.admin import options, widgets
     from django.db import models
 
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.JSONField] = {"form_class": BoundedJSONField}
+    if not getattr(widgets.AutocompleteMixin.optgroups, "drops_foreign_values", False):
+        widgets.AutocompleteMixin.optgroups = _autocomplete_optgroups(widgets.AutocompleteMixin.optgroups)
+
+
+def _autocomplete_optgroups(optgroups):
+    """The admin's autocomplete widget, redrawing a refused form, looks up the posted ids as they came: `;` for a
+    numeric key is a server error there. Values the key's field cannot read are left out, as a wrong id would be."""
+
+    def without_foreign_values(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        readable = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            readable.append(item)
+        return optgroups(self, name, readable, attr)
+
+    without_foreign_values.drops_foreign_values = True
+    return without_foreign_values
 
 
 def json_depth(text: str) -> int:
