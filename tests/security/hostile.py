@@ -51,6 +51,28 @@ hostile_values = st.one_of(
 DATE_KINDS = {"date", "datetime-local", "datetime", "time", "month"}
 DATE_HINTS = ("date", "_at", "_on", "_from", "_to", "day", "founded")
 
+# One value of each class, tried on every field or parameter before the generated ones: the default run is short,
+# and a class must not hide behind the luck of the draw.
+CLASS_PROBES = {
+    "nul": "a\x00b",
+    "control": "\x01=1+1",
+    "surrogate": "\ud800",
+    "long": "ä" * 70_000,
+    "date": "0001-01-01T00:00",
+    "number": "1e999999",
+    "digit": "²",
+    "emoji and rtl": EMOJI + RTL,
+}
+
+
+def probes_for(kind: str, name: str) -> list[str]:
+    """The class probes that fit a field: every class for a text, its own malformed kind for dates and numbers."""
+    if kind in DATE_KINDS or any(hint in name for hint in DATE_HINTS):
+        return ["0001-01-01T00:00", "0001-01-01", "a\x00b"]
+    if kind == "number" or name.endswith(("count", "year", "since", "employees", "revenue", "graduates", "order")):
+        return ["1e999999", "²", "9" * 30, "a\x00b"]
+    return list(CLASS_PROBES.values())
+
 
 def value_for(kind: str, name: str):
     """Hostile values for one field: every class for any field, and malformed ones of its own kind more often."""
