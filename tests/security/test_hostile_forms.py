@@ -147,7 +147,7 @@ def test_every_form_field_takes_hostile_values_without_a_server_error(name, worl
         reply_get = client.get(url)
         page = main_post_form(reply_get.content.decode())
         for field_name, kind in _fields(page).items():
-            for value in probes_for(kind, field_name)[: 3 if kind == "hidden" else None]:
+            for value in probes_for(kind, field_name)[: 2 if kind == "hidden" else None]:
                 check(url, page, reply_get, field_name, value)
 
     @settings(max_examples=examples(0.5))
@@ -237,7 +237,7 @@ def test_every_admin_change_form_takes_hostile_values_without_a_server_error(wor
         if kind == "textarea":
             return "1e999999"
         probes = probes_for(kind, name)
-        return probes[0] if probes != list(CLASS_PROBES.values()) else CLASS_PROBES["control"]
+        return CLASS_PROBES["control"] if CLASS_PROBES["long"] in probes else probes[0]
 
     for url in urls:
         post_each(url, lambda page: {name: admin_probe(kind, name) for name, kind in _fields(page).items()})
