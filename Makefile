@@ -55,6 +55,10 @@ trust: $(VENV)/.installed-dev system-pdf chromium
 	$(PY) -m teknokyla.devservices --var var/test exec -- $(PY) -m pytest -m trust $(PYTEST_ARGS)
 	$(PY) -m tests.trust
 
+## fuzz: the hostile-input properties (tests marked fuzz) with many more, freshly drawn examples than make test
+fuzz: $(VENV)/.installed-dev system-pdf
+	$(PY) -m teknokyla.devservices --var var/test exec -- env HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m fuzz $(PYTEST_ARGS)
+
 ## bench: the benchmark of bench/README.md on gunicorn, PostgreSQL, Redis and Celery (about 12 minutes)
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev system-pdf

@@ -10,8 +10,8 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from privacy import services as privacy_services
-from surveys.exports import neutralise
 from teknokyla.core.languages import MissingLanguageFilter
+from teknokyla.core.spreadsheets import neutralise
 
 from .models import Building, Company, Contact, Premises, Tenancy
 

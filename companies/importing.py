@@ -14,6 +14,7 @@ from pathlib import Path
 
 import filetype
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -74,20 +75,25 @@ class NumberCell(str):
     """The text of a spreadsheet cell that held a number: a phone number stored so has lost its leading zero."""
 
 
+def _limit(model, name: str) -> int | None:
+    """The most characters the model's field holds: the import refuses a longer cell before writing anything."""
+    return model._meta.get_field(name).max_length
+
+
 class CompanyRowForm(forms.Form):
     """One line of an import file."""
 
-    name = forms.CharField(max_length=200)
-    business_id = forms.CharField(max_length=20, required=False)
+    name = forms.CharField(max_length=_limit(Company, "name"))
+    business_id = forms.CharField(max_length=_limit(Company, "business_id"), required=False)
     kind = forms.CharField(required=False)
     industry = forms.CharField(required=False)
     building = forms.CharField(required=False)
     premises = forms.CharField(required=False)
     customer_since = forms.IntegerField(required=False, min_value=1950)
-    website = forms.URLField(required=False, assume_scheme="https")
-    contact_name = forms.CharField(max_length=200, required=False)
-    contact_email = forms.EmailField(required=False)
-    contact_phone = forms.CharField(max_length=40, required=False)
+    website = forms.URLField(max_length=_limit(Company, "website"), required=False, assume_scheme="https")
+    contact_name = forms.CharField(max_length=_limit(Contact, "name"), required=False)
+    contact_email = forms.EmailField(max_length=_limit(Contact, "email"), required=False)
+    contact_phone = forms.CharField(max_length=_limit(Contact, "phone"), required=False)
     contact_language = forms.CharField(required=False)
 
     def __init__(self, *args, buildings: dict[str, Building], **kwargs):
@@ -262,7 +268,15 @@ def _read_csv(raw: bytes) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel
     # Only the header is sniffed and it seldom holds quotes: read quotes in cells doubled, as spreadsheets write them.
-    return list(csv.reader(io.StringIO(text), dialect, doublequote=True))
+    # newline=None reads the line ends of every system alike: Windows CRLF, Unix LF and the old Mac's lone CR.
+    reader = csv.reader(io.StringIO(text, newline=None), dialect, doublequote=True)
+    try:
+        return list(reader)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The file could not be read as CSV at line %(line)s: %(reason)s")
+            % {"line": reader.line_num, "reason": error}
+        ) from None
 
 
 def _read_xlsx(raw: bytes) -> list[list]:
@@ -275,12 +289,67 @@ def _read_xlsx(raw: bytes) -> list[list]:
     try:
         sheet = workbook.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except Exception:
+        # openpyxl reads a sheet lazily: a broken cell reference or a missing shared string shows only now.
+        raise ImportFileError(_("The file could not be read as an XLSX workbook.")) from None
     finally:
         workbook.close()
 
 
 def _company_key(data) -> str:
     return f"id:{data['business_id']}" if data["business_id"] else f"name:{data['name'].lower()}"
+
+
+# The model fields each row fills, and the column of the file each comes from.
+COMPANY_FIELD_COLUMNS = {
+    "name": "name", "business_id": "business_id", "kind": "kind", "industry_code": "industry",
+    "industry_section": "industry", "customer_since": "customer_since", "website": "website",
+}  # fmt: skip
+CONTACT_FIELD_COLUMNS = {
+    "name": "contact_name",
+    "email": "contact_email",
+    "phone": "contact_phone",
+    "language": "contact_language",
+}
+
+
+def _field_errors(line: int, instance, columns: dict[str, str]) -> list[RowError]:
+    """The row's values checked against every limit of the model's own fields, as `line N: column: reason`."""
+    exclude = [f.name for f in instance._meta.get_fields() if f.concrete and f.name not in columns]
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        return [
+            RowError(line, columns.get(name, name), message.rstrip("."))
+            for name, messages in error.message_dict.items()
+            for message in dict.fromkeys(messages)
+        ]
+    return []
+
+
+def model_errors(line: int, data: dict) -> list[RowError]:
+    """What the Company and Contact models would refuse in a row that the row form accepted."""
+    industry = data["industry"]
+    company = Company(
+        name=data["name"],
+        business_id=data["business_id"],
+        kind=data["kind"] or Company.Kind.COMPANY,
+        industry_code=industry if len(industry) > 1 else "",
+        industry_section=section_for_code(industry) if industry else "",
+        customer_since=data["customer_since"],
+        website=data["website"],
+    )
+    errors = _field_errors(line, company, COMPANY_FIELD_COLUMNS)
+    if data["contact_name"]:
+        contact = Contact(
+            name=data["contact_name"],
+            email=data["contact_email"],
+            phone=data["contact_phone"],
+            language=data["contact_language"] or Contact.Language.FI,
+        )
+        errors += _field_errors(line, contact, CONTACT_FIELD_COLUMNS)
+    # One reason per column: industry_code and industry_section both come from the industry cell.
+    return list({(error.column, error.message): error for error in errors}.values())
 
 
 def validate_rows(rows) -> tuple[list[tuple[int, dict]], list[RowError]]:
@@ -295,6 +364,10 @@ def validate_rows(rows) -> tuple[list[tuple[int, dict]], list[RowError]]:
                     errors.append(RowError(line, column, message.rstrip(".")))
             continue
         data = form.cleaned_data
+        problems = model_errors(line, data)
+        if problems:
+            errors.extend(problems)
+            continue
         key = _company_key(data)
         if key in seen:
             first_line, first = seen[key]
@@ -322,8 +395,19 @@ def companies_import(*, uploaded, filename: str, dry_run: bool = False) -> Impor
         return result
     with transaction.atomic():
         changes = {}
-        for _line, data in cleaned:
-            company, state = _apply_row(data)
+        for line, data in cleaned:
+            try:
+                company, state = _apply_row(data)
+            except ValidationError as error:
+                # What only the registry's present rows can refuse (a Business ID held by a unit, say): named too.
+                messages = error.message_dict if hasattr(error, "error_dict") else {"name": error.messages}
+                result.errors = [
+                    RowError(line, COMPANY_FIELD_COLUMNS.get(name, "name"), message.rstrip("."))
+                    for name, texts in messages.items()
+                    for message in texts
+                ]
+                transaction.set_rollback(True)
+                return result
             # A company on several rows counts once, by its strongest change.
             order = {"unchanged": 0, "updated": 1, "created": 2}
             if order[state] >= order[changes.get(company.pk, "unchanged")]:

@@ -56,7 +56,8 @@ def section_for_code(code: str) -> str | None:
     code = (code or "").strip().upper().replace(".", "")
     if len(code) == 1 and code in SECTIONS:
         return code
-    if not (code.isdigit() and 2 <= len(code) <= 5):
+    # ASCII digits only: "٣٣" passes isdigit() and int(), but is no TOL code.
+    if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 5):
         return None
     division = int(code[:2])
     for section, (low, high) in _DIVISIONS.items():

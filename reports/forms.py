@@ -47,7 +47,9 @@ class BootstrapMixin:
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["class"] += " is-invalid"
+                # A hidden field (a goal's id) has no class of its own; a tampered one still gets its error shown.
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class PlanRulesMixin:

@@ -12,8 +12,8 @@ from itertools import islice
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from teknokyla.core.spreadsheets import neutralise
 from workforce.survey import rows_text, skill_area_names
 
 from .forms import OTHER_SUFFIX
@@ -25,19 +25,11 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FIXED_COLUMNS = ["company", "business_id", "buildings", "industry_section", "status", "submitted_at", "last_saved_at"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 500
 
 
 def filename_for(survey: Survey, fmt: str) -> str:
     return f"{survey.slug}-responses.{fmt}"
-
-
-def neutralise(value):
-    """A text a spreadsheet would read as a formula, prefixed with a quote; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -91,7 +83,8 @@ def export_rows(survey: Survey) -> Iterator[list]:
     columns = _columns(list(questions))
     has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question, _other in columns)
     names = skill_area_names() if has_table else {}
-    yield FIXED_COLUMNS + [q.code + OTHER_SUFFIX if other else q.code for q, other in columns]
+    header = FIXED_COLUMNS + [q.code + OTHER_SUFFIX if other else q.code for q, other in columns]
+    yield [neutralise(name) for name in header]
     responses = Response.objects.filter(survey=survey)
     buildings = current_buildings(responses.values("company_id"))
     ordered = responses.select_related("company").order_by("company__name", "pk").iterator(chunk_size=CHUNK)
@@ -140,17 +133,10 @@ def write_csv(survey: Survey, stream) -> None:
         stream.write(chunk)
 
 
-def _xlsx_value(value):
-    if isinstance(value, str):
-        # Control characters are not allowed in XLSX; they cannot be meant in an answer anyway.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def write_xlsx(survey: Survey, stream) -> None:
     """Write the XLSX workbook to a binary stream; the write-only workbook keeps memory flat."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Responses")[:31])
     for row in export_rows(survey):
-        sheet.append([_xlsx_value(value) for value in row])
+        sheet.append(row)  # export_rows has neutralised every text
     workbook.save(stream)

@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from teknokyla.core.inputs import has_control_characters, validate_no_control_characters
 from workforce.models import MAX_COUNT, Level, SkillArea, WorkforceNeed
 from workforce.survey import ROW_FIELDS
 
@@ -229,6 +230,8 @@ class WorkforceTableField(forms.Field):
         if len(row["role"]) > ROLE_MAX_LENGTH:
             problem = _("The role can be at most %(limit)s characters.") % {"limit": ROLE_MAX_LENGTH}
             errors.append(_row_error(number, "role", problem))
+        elif has_control_characters(row["role"]):
+            errors.append(_row_error(number, "role", validate_no_control_characters.message))
         count = "".join((raw.get("count") or "").split())  # “1 000” as typed in Finnish
         limits = _("Give the number of people as a whole number from 1 to %(limit)s.") % {"limit": MAX_COUNT}
         if not count:

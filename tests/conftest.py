@@ -1,15 +1,30 @@
 """Shared fixtures: the people of the conventions (staff, viewer, outsider) and logged-in clients."""
 
+import os
 import uuid
 
 import pytest
 from django.test import Client
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
 
 from . import trust
 from .factories import UserFactory
+
+# Hypothesis: `make test` runs a few examples of each property, the same ones every time (derandomized, so a failure
+# reproduces); `make fuzz` (HYPOTHESIS_PROFILE=fuzz) searches with many more, newly drawn on each run, and keeps the
+# failing ones in .hypothesis/ to try first next time. The tests post to a real server stack: no per-example deadline.
+_SLOW_EXAMPLES = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+hypothesis_settings.register_profile(
+    "default", max_examples=10, derandomize=True, database=None, deadline=None, suppress_health_check=_SLOW_EXAMPLES
+)
+hypothesis_settings.register_profile(
+    "fuzz", max_examples=400, derandomize=False, deadline=None, suppress_health_check=_SLOW_EXAMPLES
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

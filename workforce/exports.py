@@ -8,9 +8,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from surveys.exports import neutralise
+from teknokyla.core.spreadsheets import neutralise
 
 from .matching import MatchingTable
 
@@ -84,8 +83,7 @@ def xlsx_bytes(table: MatchingTable) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Matching")[:31])
     for row in table_rows(table):
-        # Control characters are not allowed in XLSX cells.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        sheet.append(row)  # table_rows has neutralised every text
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.industries import SECTION_CHOICES
 from companies.models import Building, Company
+from teknokyla.core.inputs import parse_id
 
 from .matching import filtered_needs
 from .models import MAX_COUNT, EducationProgramme, Level, SkillArea, WorkforceNeed
@@ -40,7 +41,8 @@ class SkillAreaChoiceField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except ValidationError:
-            area = SkillArea.objects.filter(pk=value, retired=True).first() if str(value).isdigit() else None
+            pk = parse_id(str(value))
+            area = SkillArea.objects.filter(pk=pk, retired=True).first() if pk is not None else None
             if area is not None:
                 raise _retired(area) from None
             raise
@@ -53,7 +55,7 @@ class SkillAreaMultipleChoiceField(forms.ModelMultipleChoiceField):
         try:
             return super()._check_values(value)
         except ValidationError:
-            ids = [v for v in value if str(v).isdigit()]
+            ids = [pk for pk in (parse_id(str(v)) for v in value) if pk is not None]
             area = SkillArea.objects.filter(pk__in=ids, retired=True).first()
             if area is not None:
                 raise _retired(area) from None

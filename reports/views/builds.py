@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from surveys.models import Survey
 from teknokyla.core.access import is_portal_staff, staff_required, viewer_required
+from teknokyla.core.inputs import parse_id
 
 from ..models import LANGUAGE_CHOICES, DevelopmentPlan, ReportBuild
 from ..services import builds as services
@@ -23,7 +24,6 @@ from ..services.fallbacks import report_fallbacks
 PAGE_SIZE = 25
 # The status endpoint answers for at most this many builds at once (a page of them).
 STATUS_LIMIT = PAGE_SIZE
-MAX_ID = 2**63  # the database's bigint: a larger id is no build, and must not reach the query
 
 
 class BuildRequestForm(forms.Form):
@@ -142,11 +142,8 @@ def _say_queued(request, build: ReportBuild) -> None:
 @viewer_required
 @require_GET
 def build_status(request):
-    try:
-        ids = [int(value) for value in request.GET.getlist("id")]
-    except ValueError:
-        ids = [0]
-    if not all(0 < pk < MAX_ID for pk in ids):
+    ids = [parse_id(value) for value in request.GET.getlist("id")]
+    if None in ids:
         return JsonResponse({"error": _("The build ids must be positive whole numbers.")}, status=400)
     builds = ReportBuild.objects.filter(pk__in=ids[:STATUS_LIMIT]).order_by("-requested_at")
     return JsonResponse({"builds": [status_json(build) for build in builds]})

@@ -138,4 +138,7 @@ def report_preview(request, pk):
     # Imported here: WeasyPrint and matplotlib cost every web worker ~50 MB, and only this view needs them.
     from ..services.report import report_render_html
 
-    return HttpResponse(report_render_html(plan=plan, survey=survey, language=language))
+    response = HttpResponse(report_render_html(plan=plan, survey=survey, language=language))
+    # The preview holds what the PDF holds (company answers included): no cache keeps it, as for the PDF.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -3,6 +3,7 @@
 import contextlib
 import hashlib
 import tempfile
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -43,6 +44,8 @@ PENDING_PAGE_SIZE = 50
 TEXTS_SHOWN = 20
 # The rendered figures stay this long at most; the key changes with every save, submit or content change anyway.
 RESULTS_CACHE_SECONDS = 600
+# Company answers: no shared cache or browser history keeps a copy, as for the attachments and the plan's PDFs.
+PRIVATE = "private, no-store"
 
 
 @viewer_required
@@ -105,15 +108,17 @@ def _results_html(request, survey: Survey, filters: dict) -> str:
         # ?texts=all lists every free text; by default each question shows its first ones and a link to the rest.
         "texts_limit": None if request.GET.get("texts") == "all" else TEXTS_SHOWN,
     }
-    query = request.GET.copy()
-    query["texts"] = "all"
+    # Built from the parsed filters only: an unknown or repeated parameter makes no new cache entry or link.
+    shown = {"building": getattr(filters["building"], "slug", None), "industry": filters["industry"]}
+    query = urlencode({**{k: v for k, v in shown.items() if v}, **({"drafts": "on"} if filters["drafts"] else {})})
+    all_texts_query = f"{query}&texts=all" if query else "texts=all"
     version = content.content_version()
     key = None
     if version is not None:
         state = results_state(
             filtered_responses(**{k: options[k] for k in ("survey", "include_drafts", "building", "industry")})
         )
-        parts = [version, state, {k: getattr(v, "pk", v) for k, v in options.items()}, get_language(), query]
+        parts = [version, state, {k: getattr(v, "pk", v) for k, v in options.items()}, get_language()]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()
         key = f"survey-results:{survey.pk}:{digest}"
         with contextlib.suppress(RedisError):
@@ -121,7 +126,7 @@ def _results_html(request, survey: Survey, filters: dict) -> str:
             if cached is not None:
                 return mark_safe(cached)  # noqa: S308 - HTML this view rendered and stored
     summary = survey_results(**options)
-    context = {"results": summary, "include_drafts": filters["drafts"], "all_texts_query": query.urlencode()}
+    context = {"results": summary, "include_drafts": filters["drafts"], "all_texts_query": all_texts_query}
     html = render_to_string("surveys/staff/_results.html", context, request=request)
     if key is not None:
         with contextlib.suppress(RedisError):
@@ -140,12 +145,15 @@ def export(request, slug, fmt):
     if fmt == "csv":
         response = StreamingHttpResponse(exports.csv_chunks(survey), content_type=exports.FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = PRIVATE
         return response
     # A zip file cannot be streamed as it is written; a temporary file keeps memory flat.
     stream = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download ends
     exports.write_xlsx(survey, stream)
     stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename=filename, content_type=exports.FORMATS[fmt])
+    response = FileResponse(stream, as_attachment=True, filename=filename, content_type=exports.FORMATS[fmt])
+    response["Cache-Control"] = PRIVATE
+    return response
 
 
 @staff_required

@@ -32,5 +32,11 @@ class PortalAdminConfig(AdminConfig):
     default_site = "teknokyla.core.admin_site.PortalAdminSite"
 
     def ready(self):
+        from .inputs import install_admin_guards, install_form_guards
+
+        # Before the admin imports every app's admin.py (and with it their forms): each form field made from then on
+        # refuses control characters and years out of range. This app is the first in INSTALLED_APPS to import forms.
+        install_form_guards()
+        install_admin_guards()
         super().ready()
         from . import twofactor  # noqa: F401  (connects the login signal that notes a user's authenticator)

@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks, groups  # noqa: F401 -- checks registers itself
+        from .storeddates import install_stored_date_casts
+
+        install_stored_date_casts()
 
         # Permissions exist only after every app has migrated, so the groups'
         # permissions are kept in step after each migrate run.

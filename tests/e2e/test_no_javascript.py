@@ -33,7 +33,7 @@ def test_staff_reach_every_link_and_log_out_without_javascript(page_without_scri
     log_out = page.get_by_role("button", name="Kirjaudu ulos")
     assert log_out.is_visible()
     box = log_out.bounding_box()
-    assert 0 <= box["x"] and box["x"] + box["width"] <= width, box  # the menu stays inside the window
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box  # the menu stays inside the window
     log_out.click()
     page.wait_for_load_state()
     assert page.locator("header #user-menu").count() == 0  # logged out: no user menu any more

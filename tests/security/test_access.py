@@ -55,6 +55,10 @@ def _pk(attribute: str) -> Callable[[World], dict]:
     return lambda world: {"pk": getattr(world, attribute).pk}
 
 
+def _first_contact(world: World) -> dict:
+    return {"pk": world.company.contacts.order_by("pk").first().pk}
+
+
 def _slug(world: World) -> dict:
     return {"slug": world.survey.slug}
 
@@ -155,10 +159,10 @@ RULES: dict[str, Rule] = {
     "reports:build_download_docx": Rule(READ, _pk("build")),
     # Privacy: the notice is public; an access request's file and an erasure are staff only (viewers never get them).
     "privacy:notice": Rule(PUBLIC),
-    "privacy:contact_export": Rule(WRITE, lambda world: {"pk": world.company.contacts.order_by("pk").first().pk}),
+    "privacy:contact_export": Rule(WRITE, _first_contact),
     "privacy:company_export": Rule(WRITE, _pk("company")),
     # The confirmation page; the erasure itself is a POST with the box ticked (tests/privacy/test_erasure.py).
-    "privacy:contact_erase": Rule(WRITE, lambda world: {"pk": world.company.contacts.order_by("pk").first().pk}, wrong_method=None),
+    "privacy:contact_erase": Rule(WRITE, _first_contact, wrong_method=None),
     # Workforce: viewers may read and export the matching table (it holds no personal data)
     "workforce:matching": Rule(READ),
     "workforce:export": Rule(READ, lambda world: {"fmt": "csv"}),

@@ -22,8 +22,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from companies.admin import CompanyAdmin
 from companies.models import Company, Contact
 from reports.services.report import report_render_html
-from surveys.exports import FORMULA_STARTS
 from surveys.models import Answer
+from teknokyla.core.spreadsheets import FORMULA_STARTS
 
 from ..factories import CompanyFactory, UserFactory
 from ..surveys.conftest import PAGE_1, PAGE_2, PAGE_3

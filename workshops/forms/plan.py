@@ -11,6 +11,7 @@ from companies.models import Company
 from reports.models import LANGUAGE_CHOICES, Goal
 from surveys.models import Question
 from teknokyla.core.groups import STAFF_GROUP
+from teknokyla.core.inputs import parse_id
 from teknokyla.core.languages import MISSING_CHOICES, missing_language
 
 from ..models import Finding, Interview, Measure, Theme, Workshop
@@ -169,8 +170,8 @@ def finding_initial(params) -> tuple[dict, Interview | Workshop | None]:
         ("interview", Interview, "companies"),
         ("workshop", Workshop, "invited_companies"),
     ):
-        pk = params.get(name, "")
-        if not pk.isdigit():
+        pk = parse_id(params.get(name))
+        if pk is None:
             continue
         source = model.objects.prefetch_related("themes", companies).filter(pk=pk).first()
         if source is not None:
@@ -185,8 +186,8 @@ def finding_initial(params) -> tuple[dict, Interview | Workshop | None]:
 
 def measure_initial(params) -> dict:
     """Initial values of a new measure answering `?finding=<pk>`: that finding and its themes."""
-    pk = params.get("finding", "")
-    finding = Finding.objects.prefetch_related("themes").filter(pk=pk).first() if pk.isdigit() else None
+    pk = parse_id(params.get("finding"))
+    finding = Finding.objects.prefetch_related("themes").filter(pk=pk).first() if pk is not None else None
     if finding is None:
         return {}
     return {"findings": [finding.pk], "themes": [theme.pk for theme in finding.themes.all()]}
