@@ -32,9 +32,10 @@ from .test_access import PATTERNS, RULES, Rule
 
 pytestmark = pytest.mark.fuzz
 
-# Forms posted elsewhere: the import's file (tests/companies/test_import_hostile.py), and the login pages, whose
-# failed attempts lock the test client out by design (tests/security/test_login_lockout.py tries them).
-NOT_HERE = {"companies:import", "login", "two_factor", "two_factor_verify"}
+# Forms posted elsewhere: the import's file (tests/companies/test_import_hostile.py), the login pages, whose
+# failed attempts lock the test client out by design (tests/security/test_login_lockout.py tries them), and the
+# erasure's confirmation, one tick box that erases a person (tests/privacy/test_erasure.py tries its refusals).
+NOT_HERE = {"companies:import", "login", "two_factor", "two_factor_verify", "privacy:contact_erase"}
 
 
 def _poster(rule: Rule) -> str | None:
