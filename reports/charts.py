@@ -107,8 +107,43 @@ def for_screen():
         _width.reset(token)
 
 
-def _legend(figure: Figure, **kwargs) -> None:
-    figure.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, **kwargs)
+LEGEND_ENTRY_IN = 0.6  # a legend entry's colour patch, the gap after it and the space before the next column
+LEGEND_ROW_IN = 0.22
+
+
+def _legend_columns(labels: Sequence[str], most: int, width: float) -> int:
+    """The most columns, up to `most`, whose entries fit the figure's width (matplotlib fills column by column)."""
+    for columns in range(max(min(most, len(labels)), 1), 1, -1):
+        # As matplotlib splits them: the first `longer` columns hold one entry more than the rest.
+        rows, longer = divmod(len(labels), columns)
+        sizes = [rows + 1] * longer + [rows] * (columns - longer)
+        starts = [sum(sizes[:index]) for index in range(columns)]
+        needed = sum(
+            LEGEND_ENTRY_IN + CHAR_IN * max(len(label) for label in labels[start : start + size])
+            for start, size in zip(starts, sizes, strict=True)
+        )
+        if needed <= width * 0.95:
+            return columns
+    return 1
+
+
+def _legend(figure: Figure, *, ncols: int, handles=None) -> None:
+    """A legend under the chart, in as many rows as its labels need to fit the width (Swedish labels are longer);
+    the figure grows by the extra rows and the axes keep their size."""
+    if handles is None:
+        handles, labels = figure.axes[0].get_legend_handles_labels()
+    else:
+        labels = [handle.get_label() for handle in handles]
+    width, height = figure.get_size_inches()
+    columns = _legend_columns([str(label) for label in labels], ncols, width)
+    extra = (-(-len(labels) // columns) - 1) * LEGEND_ROW_IN
+    if extra:
+        for axes in figure.axes:
+            left, bottom, axes_width, axes_height = axes.get_position().bounds
+            grown = height + extra
+            axes.set_position((left, (bottom * height + extra) / grown, axes_width, axes_height * height / grown))
+        figure.set_size_inches(width, height + extra)
+    figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, ncols=columns)
 
 
 _PNG = contextvars.ContextVar("charts_as_png", default=False)
