@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test trust bench screens fuzz lint format messages clean-var chromium system-pdf office
+.PHONY: run test trust bench lighthouse screens fuzz lint format messages clean-var chromium system-pdf office css
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev system-pdf
 	$(PY) -m teknokyla.devservices --var var/bench exec -- $(PY) -m bench.run $(BENCH_ARGS)
 
+## lighthouse: Lighthouse's scores of the survey page and the dashboard on the production stack (npm, Chromium)
+lighthouse: $(VENV)/.installed-dev system-pdf chromium
+	$(PY) -m teknokyla.devservices --var var/bench exec -- $(PY) -m bench.lighthouse
+
 ## screens: screenshots of the dashboard, a survey page and the workforce page at 375 and 1280 px into docs/screens/
 screens: $(VENV)/.installed-dev system-pdf chromium
 	$(PY) -m teknokyla.devservices --var var/screens exec -- $(PY) -m teknokyla.screenshots
@@ -81,3 +85,17 @@ messages: $(VENV)/.installed-dev
 
 clean-var:
 	rm -rf var/test
+
+## css: rebuild static/css/bootstrap.min.css from Bootstrap's Sass sources, keeping only what the pages use (npm)
+CSS_OUT := static/css/bootstrap.min.css
+css:
+	cd assets && npm ci --no-audit --no-fund --loglevel=error
+	cd assets && npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+		--silence-deprecation=import,global-builtin,color-functions bootstrap.scss node_modules/.build/bootstrap.css
+	cd assets && npx purgecss --config purgecss.config.cjs --css node_modules/.build/bootstrap.css \
+		--output node_modules/.build/purged/
+	# Sass starts its output with a byte-order mark when the CSS holds non-ASCII text; after the banner it would
+	# break the first rule.
+	( echo "/*! Bootstrap v5.3.9 (MIT), built by make css from assets/bootstrap.scss: only what the portal uses */"; \
+	  sed '1s/^\xEF\xBB\xBF//' assets/node_modules/.build/purged/bootstrap.css ) > $(CSS_OUT)
+	@wc -c < $(CSS_OUT) | xargs printf "$(CSS_OUT): %s bytes\n"

@@ -23,7 +23,7 @@ def test_home_is_public_and_finnish_by_default(client):
 
 def test_bootstrap_is_served_from_our_own_static_files(client):
     content = client.get(reverse("home")).content.decode()
-    assert "/static/vendor/bootstrap-5.3.9/bootstrap.min.css" in content
+    assert "/static/css/bootstrap.min.css" in content
     assert "cdn" not in content.lower()
 
 
