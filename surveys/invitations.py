@@ -200,3 +200,15 @@ def reminders_send_due(*, now=None) -> int:
             outcome = reminder_send(survey=survey, company=response.company, now=now)
             queued += outcome == ReminderOutcome.QUEUED
     return queued
+
+
+def owed_mail_send(owed: OutgoingMail) -> None:
+    """Send an owed mail (see outbox.mail_deliver), or nothing when it is no longer due, judged at send time."""
+    if owed.kind == OutgoingMail.Kind.CONFIRMATION:
+        response = Response.objects.filter(survey=owed.survey, company=owed.company, submitted_at__isnull=False)
+        response = response.select_related("survey", "company").first()
+        if response is not None:
+            mail.send_submission_confirmation(response)
+        return
+    # The invitation is made here, at send time: the raw token never waits in a table or travels through the broker.
+    invitation_deliver(survey=owed.survey, company=owed.company, is_reminder=owed.kind == OutgoingMail.Kind.REMINDER)

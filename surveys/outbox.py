@@ -8,18 +8,17 @@ again, whoever else (a second worker, the sweep's copy of the message) picks it 
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from companies.models import Company
+from teknokyla.core import jobs
 
-from . import mail
-from .models import OutgoingMail, Response, Survey
+from .models import OutgoingMail, Survey
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +30,8 @@ SWEEP_AFTER = timedelta(minutes=2)
 RETRY_AFTER = timedelta(minutes=15)
 # Tries after which the sweep leaves a mail alone; it stays in the table with its last error.
 MAX_ATTEMPTS = 30
-ERROR_LENGTH = 300
+# The task that sends one owed mail (surveys/tasks.py), by its registered name.
+DELIVER_TASK = "surveys.tasks.deliver_mail"
 
 
 def mails_owe(*, kind: str, survey: Survey, companies: Iterable[Company]) -> list[OutgoingMail]:
@@ -39,9 +39,7 @@ def mails_owe(*, kind: str, survey: Survey, companies: Iterable[Company]) -> lis
     owed = OutgoingMail.objects.bulk_create(
         OutgoingMail(kind=kind, survey=survey, company=company) for company in companies
     )
-    if owed:
-        mail_ids = [row.pk for row in owed]
-        transaction.on_commit(lambda: mails_enqueue(mail_ids=mail_ids))
+    jobs.enqueue_on_commit(DELIVER_TASK, [row.pk for row in owed])
     return owed
 
 
@@ -51,29 +49,15 @@ def mail_owe(*, kind: str, survey: Survey, company: Company) -> OutgoingMail:
 
 
 def mails_enqueue(*, mail_ids: list[int]) -> int:
-    """Send owed mails to the worker queue; returns how many the broker took.
-
-    Not delay_on_commit(): its send would raise out of the commit when the broker is down, and the company would
-    see a server error for answers already saved. The first broker failure ends the batch (each try costs a
-    timeout); the rows stay owed and the sweep sends them.
-    """
-    from .tasks import deliver_mail  # the tasks module imports this one
-
-    taken = 0
-    for mail_id in mail_ids:
-        try:
-            deliver_mail.delay(mail_id)
-        except BrokerError:
-            logger.warning("Broker unreachable: %s mail(s) stay owed until the sweep sends them", len(mail_ids) - taken)
-            break
-        taken += 1
-    return taken
+    """Send owed mails to the worker queue now; returns how many the broker took (see teknokyla/core/jobs.py)."""
+    return jobs.enqueue_each(DELIVER_TASK, mail_ids)
 
 
-def mail_deliver(*, mail_id: int) -> OutgoingMail | None:
-    """Send one owed mail and mark it done; None when it is done already or another worker is sending it now.
+def mail_deliver(*, mail_id: int, send: Callable[[OutgoingMail], None]) -> OutgoingMail | None:
+    """Send one owed mail with `send` and mark it done; None when it is done already or another worker sends it now.
 
-    A failed send is recorded on the row and raised: the task retries when the mail server did not answer.
+    `send` is the senders' own (`invitations.owed_mail_send`): it sends the mail, or nothing when it is no longer
+    due. A failed send is recorded on the row and raised: the task retries when the mail server did not answer.
     """
     failure = None
     with transaction.atomic():
@@ -89,10 +73,10 @@ def mail_deliver(*, mail_id: int) -> OutgoingMail | None:
         owed.tried_at = timezone.now()
         try:
             with transaction.atomic():  # a failed send leaves nothing of its own behind (no invitation, no link)
-                _send(owed)
+                send(owed)
         except Exception as error:  # kept on the row, so a mail that keeps failing is tried a bounded number of times
             failure = error
-            owed.last_error = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
+            owed.last_error = jobs.error_text(error)
         else:
             owed.done_at = timezone.now()
             owed.last_error = ""
@@ -102,20 +86,6 @@ def mail_deliver(*, mail_id: int) -> OutgoingMail | None:
         log("Mail %s (%s to %s) not sent, attempt %s: %s", owed.pk, owed.kind, owed.company, owed.attempts, failure)
         raise failure
     return owed
-
-
-def _send(owed: OutgoingMail) -> None:
-    """Send the mail itself, or nothing when it is no longer due (checked by the senders at send time)."""
-    from . import invitations  # invitations imports this module
-
-    if owed.kind == Kind.CONFIRMATION:
-        response = Response.objects.filter(survey=owed.survey, company=owed.company, submitted_at__isnull=False)
-        response = response.select_related("survey", "company").first()
-        if response is not None:
-            mail.send_submission_confirmation(response)
-        return
-    # The invitation is made here, at send time: the raw token never waits in a table or travels through the broker.
-    invitations.invitation_deliver(survey=owed.survey, company=owed.company, is_reminder=owed.kind == Kind.REMINDER)
 
 
 def mails_sweep(*, now: datetime | None = None) -> list[int]:
@@ -129,7 +99,7 @@ def mails_sweep(*, now: datetime | None = None) -> list[int]:
             .filter(stuck, done_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
             .values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: mails_enqueue(mail_ids=mail_ids))
+        jobs.enqueue_on_commit(DELIVER_TASK, mail_ids)
     if mail_ids:
         logger.info("Outgoing mail sweep: sent %s owed mail(s) to the worker again", len(mail_ids))
     return mail_ids

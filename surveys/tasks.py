@@ -10,7 +10,7 @@ from . import invitations, outbox
 def deliver_mail(self, mail_id: int) -> None:
     """Send one owed mail (a confirmation, an invitation or a reminder); a second delivery does nothing."""
     try:
-        outbox.mail_deliver(mail_id=mail_id)
+        outbox.mail_deliver(mail_id=mail_id, send=invitations.owed_mail_send)
     except OSError as error:  # the mail server did not answer; try again later (smtplib's errors are OSErrors)
         raise self.retry(exc=error) from error
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerError
 
 from surveys.models import Survey
+from teknokyla.core import jobs
 
 from ..models import DevelopmentPlan, ReportBuild
 
@@ -31,7 +32,8 @@ RUNNING_TIMEOUT = timedelta(seconds=HARD_TIME_LIMIT + 2 * 60)
 QUEUED_TIMEOUT = timedelta(minutes=2)
 # Starts after which a build that keeps getting interrupted is given up.
 MAX_ATTEMPTS = 3
-ERROR_LENGTH = 300
+# The task that builds one report (reports/tasks.py), by its registered name.
+BUILD_TASK = "reports.tasks.build_report_task"
 # The first key of the PostgreSQL advisory locks that lease report builds to workers; the second is the build's id.
 LEASE_NAMESPACE = 0x7E41
 # How long a delivery waits for a lease held by another session, and how often it tries meanwhile (seconds).
@@ -48,20 +50,12 @@ INTERRUPTED = gettext_noop("The build was interrupted too many times and was giv
 
 def build_enqueue(*, build_id: int) -> bool:
     """Send the build to the worker queue; False when the broker cannot be reached (the sweep sends it later)."""
-    from ..tasks import build_report_task  # the tasks module imports this one
-
-    try:
-        build_report_task.delay(build_id)
-    except BrokerError:
-        logger.warning("Broker unreachable: report build %s stays queued until the sweep sends it", build_id)
-        return False
-    return True
+    return jobs.enqueue(BUILD_TASK, build_id)
 
 
 def _enqueue_on_commit(build: ReportBuild) -> None:
-    # Not delay_on_commit(): its send would raise out of the commit when the broker is down, and we keep the row.
     build.enqueued = None
-    transaction.on_commit(lambda: setattr(build, "enqueued", build_enqueue(build_id=build.pk)))
+    jobs.enqueue_on_commit(BUILD_TASK, [build.pk], taken=lambda count: setattr(build, "enqueued", count == 1))
 
 
 def build_filename(build: ReportBuild, extension: str = "pdf") -> str:
@@ -188,7 +182,7 @@ def _mine(build: ReportBuild):
 def _renderer():
     """The report's renderer (the PDF and the Word edition), imported when a build runs so this module loads without
     it."""
-    from .report import report_render
+    from .editions import report_render
 
     return report_render
 
@@ -271,9 +265,7 @@ def _reason(error: BaseException) -> str:
     """A short reason for staff: the kind of fault and its first line, never a traceback."""
     if isinstance(error, SoftTimeLimitExceeded):
         return TOO_SLOW
-    lines = str(error).strip().splitlines()
-    reason = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-    return reason[:ERROR_LENGTH]
+    return jobs.error_text(error)
 
 
 @dataclass
@@ -321,7 +313,7 @@ def builds_sweep(*, now: datetime | None = None) -> SweepResult:
                 build.started_at = None
                 result.requeued.append(build.pk)
             build.save(update_fields=["status", "error", "started_at", "finished_at"])
-        transaction.on_commit(lambda: [build_enqueue(build_id=pk) for pk in result.requeued])
+        jobs.enqueue_on_commit(BUILD_TASK, result.requeued)
     if result.requeued or result.failed:
         logger.info("Report build sweep: requeued %s, failed %s", result.requeued, result.failed)
     return result

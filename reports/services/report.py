@@ -771,30 +771,11 @@ class _StylesheetOnlyFetcher(URLFetcher):
 
 def report_render_pdf(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> RenderedReport:
     """The report as a tagged PDF (PDF/UA-1) in `language`, its page count and the checksum of its data."""
-    return _pdf(report_data(plan=plan, survey=survey, language=language))
+    return pdf_from_data(report_data(plan=plan, survey=survey, language=language))
 
 
-def report_render_docx(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> bytes:
-    """The report as a Word document (.docx) in `language`."""
-    from .word import report_docx
-
-    data = report_data(plan=plan, survey=survey, language=language)
-    with translation.override(language):
-        return report_docx(data, generated_on=timezone.localdate())
-
-
-def report_render(*, plan: DevelopmentPlan, survey: Survey | None, language: str) -> RenderedReport:
-    """Both editions of the report from one gathering of its data: the tagged PDF and the Word document."""
-    from .word import report_docx
-
-    data = report_data(plan=plan, survey=survey, language=language)
-    rendered = _pdf(data)
-    with translation.override(language):
-        docx = report_docx(data, generated_on=timezone.localdate())
-    return RenderedReport(pdf=rendered.pdf, page_count=rendered.page_count, checksum=rendered.checksum, docx=docx)
-
-
-def _pdf(data: dict) -> RenderedReport:
+def pdf_from_data(data: dict) -> RenderedReport:
+    """The tagged PDF of the report's gathered data (`report_data`)."""
     html = _render(data, for_pdf=True)
     stylesheet = _stylesheet_path()
     base_url = stylesheet.parent.parent.resolve().as_uri() + "/"

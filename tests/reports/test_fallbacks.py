@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from companies import demo as companies_demo
 from reports import demo as reports_demo
+from reports.services.editions import report_render
 from reports.services.fallbacks import report_fallbacks
-from reports.services.report import report_render
 from surveys import demo as surveys_demo
 from surveys.models import Choice, Question, Section
 from workforce.models import SkillArea

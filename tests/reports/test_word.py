@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from companies import demo as companies_demo
 from reports import demo as reports_demo
-from reports.services.report import report_render_docx
+from reports.services.editions import report_render_docx
 from surveys import demo as surveys_demo
 from workshops import demo as workshops_demo
 from workshops.models import Measure
