@@ -278,7 +278,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # An invitation token in a logged URL would open that company's answers: log /s/<redacted>/ instead.
-    "filters": {"redact_tokens": {"()": "teknokyla.core.security.RedactSurveyTokens"}},
+    "filters": {
+        "redact_tokens": {"()": "teknokyla.core.security.RedactSurveyTokens"},
+        "outage_logged": {"()": "teknokyla.core.faults.OutageLoggedFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
         "django.server": {
@@ -294,7 +297,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # The filter sits on the loggers too, so every handler (and a test's caplog) gets the redacted record.
-        "django.request": {"filters": ["redact_tokens"]},
+        # A database outage's 503 is logged once, as a warning (teknokyla/core/faults.py), not again as an error.
+        "django.request": {"filters": ["redact_tokens", "outage_logged"]},
         "django.server": {
             "handlers": ["django.server"],
             "level": "INFO",

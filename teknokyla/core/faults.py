@@ -54,6 +54,18 @@ def database_unavailable(request) -> HttpResponse:
     return reply
 
 
+class OutageLoggedFilter(logging.Filter):
+    """On the `django.request` logger: drops its "Service Unavailable" error for a 503 that was logged here already.
+
+    Django logs every 5xx answer with the request and status code in the record (documented for `django.request`).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        outage = getattr(record, "status_code", None) == 503 and getattr(request, "database_outage_logged", False)
+        return not outage
+
+
 class DatabaseUnavailableMiddleware:
     """Turns a lost database connection raised by a view into the 503 page."""
 
@@ -79,7 +91,7 @@ class DatabaseUnavailableMiddleware:
             # Nothing of this request reached the database; saving the session on the way out would only fail
             # again and turn the 503 into a 500.
             session.modified = False
-        reply = database_unavailable(request)
-        # Logged above as a warning: an outage is expected now and then, so not also as a server error.
-        reply._has_been_logged = True
-        return reply
+        # Logged above as a warning: an outage is expected now and then, so not also as a server error
+        # (OutageLoggedFilter drops django.request's record of this 503).
+        request.database_outage_logged = True
+        return database_unavailable(request)
