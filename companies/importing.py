@@ -24,6 +24,8 @@ from django.db.models import Max, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from teknokyla.core.spreadsheets import unquote
+
 from . import columns as column_table
 from .industries import section_for_code
 from .models import Building, Company, Contact, Premises, Tenancy, validate_business_id, validate_industry_code
@@ -349,7 +351,8 @@ def _cell_text(value) -> str:
         value = int(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return NumberCell(str(value))
-    return str(value).strip()
+    # A text that the directory's export quoted so that no spreadsheet runs it: read back as it was.
+    return unquote(str(value).strip())
 
 
 def _read_csv(raw: bytes) -> list[list[str]]:

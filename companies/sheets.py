@@ -77,12 +77,13 @@ def _csv(rows: list[list]) -> bytes:
 
 
 def _text_columns(sheet) -> None:
-    """Business ID and phone as text cells: a spreadsheet would otherwise drop a phone number's leading zero."""
+    """Business ID and phone as text columns: a spreadsheet would otherwise drop a phone number's leading zero."""
     for index, key in enumerate(column_table.KEYS, start=1):
         if key in ("business_id", "contact_phone"):
             letter = sheet.cell(row=1, column=index).column_letter
-            for row in range(2, TEMPLATE_ROWS + 2):
-                sheet[f"{letter}{row}"].number_format = "@"
+            sheet.column_dimensions[letter].number_format = "@"
+            for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                row[0].number_format = "@"
 
 
 def _workbook(rows: list[list], title: str) -> Workbook:
