@@ -57,15 +57,22 @@ def test_staff_finds_a_company_and_imports_a_file(live_server, page, login, staf
     )  # fmt: skip
     page.goto(f"{live_server.url}/companies/import/")
     page.get_by_label("Tiedosto (CSV tai XLSX)").set_input_files(str(bad))
-    page.get_by_role("button", name="Tuo").click()
+    page.get_by_role("button", name="Esikatsele tuonti").click()
     errors = page.locator("#import-errors").inner_text()
     assert "business_id" in errors and "building" in errors and "3" in errors
     assert not Company.objects.filter(name__in=["Hyvä Oy", "Huono Oy"]).exists()
 
     good = _xlsx(tmp_path / "good.xlsx", [["Hyvä Oy", "2077474-0", "", "62010", "Kosmos", "K101", "Aino", "a@x.fi"]])
     page.get_by_label("Tiedosto (CSV tai XLSX)").set_input_files(str(good))
-    page.get_by_role("button", name="Tuo").click()
+    page.get_by_role("button", name="Esikatsele tuonti").click()
+    # The preview: the row is new, and K101 is already let to Koodari Oy (a warning to accept); nothing written yet.
+    assert page.get_by_role("heading", name="Tuonnin esikatselu").is_visible()
+    assert "Koodari Oy" in page.locator("#import-warnings").inner_text()
+    assert not Company.objects.filter(name="Hyvä Oy").exists()
+    page.get_by_label("Olen lukenut varoitukset ja haluan tuoda tiedoston silti").check()
+    page.get_by_role("button", name="Vahvista tuonti").click()
     assert page.get_by_role("status").first.is_visible()
+    assert Company.objects.get(name="Hyvä Oy").tenancies.get().shared is True
     assert Company.objects.get(name="Hyvä Oy").tenancies.get().premises.code == "K101"
     trust_figure("journeys completed in Chromium", Company.objects.filter(name="Hyvä Oy").count())
     trust_figure("companies created by the bad file", Company.objects.filter(name="Huono Oy").count())

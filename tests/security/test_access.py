@@ -63,7 +63,7 @@ def _first_contact(world: World) -> dict:
 
 def _stored_import_preview(world: World) -> str:
     """A preview of a small file, uploaded by the world's staff member through the import page."""
-    staff = world.attachment.uploaded_by
+    staff = getattr(world, "staff", None) or world.attachment.uploaded_by
     client = Client()
     client.force_login(staff)
     upload = SimpleUploadedFile("yritykset.csv", b"Nimi;Y-tunnus\nTurvatesti Oy;\n")
