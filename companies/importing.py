@@ -70,6 +70,11 @@ class ImportWarning:
     def __str__(self):
         return f"line {self.line}: {self.column}: {self.message}" if self.line else self.message
 
+    @property
+    def header(self) -> str:
+        """The column's header in the active language, as the staff page names it."""
+        return column_table.header(self.column) if self.column else ""
+
 
 @dataclass
 class Change:
@@ -516,7 +521,7 @@ def _run(raw: bytes, filename: str, *, keep: bool) -> ImportResult:
                 None,
                 "",
                 _("These columns are not known and were ignored: %(columns)s.")
-                % {"columns": ", ".join(f"“{name}”" for name in parsed.unknown_columns)},
+                % {"columns": ", ".join(_("“%(column)s”") % {"column": name} for name in parsed.unknown_columns)},
                 "columns",
             )
         )

@@ -76,3 +76,31 @@ def test_staff_finds_a_company_and_imports_a_file(live_server, page, login, staf
     assert Company.objects.get(name="Hyvä Oy").tenancies.get().premises.code == "K101"
     trust_figure("journeys completed in Chromium", Company.objects.filter(name="Hyvä Oy").count())
     trust_figure("companies created by the bad file", Company.objects.filter(name="Huono Oy").count())
+
+
+def test_the_import_preview_fits_a_phone_and_a_laptop(live_server, page, login, staff, village, tmp_path):
+    """The preview of a Finnish workbook with a changed organisation, a new one and a premises already let."""
+    from .test_reflow import WIDTHS, _check
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Nimi", "Y-tunnus", "Toimiala", "Rakennus", "Toimitila", "Asiakkuus alkanut", "Yhteyshenkilö",
+                  "Sähköposti", "Muistiinpanot"])  # fmt: skip
+    koodari = Company.objects.get(name="Koodari Oy").business_id
+    sheet.append(["Koodari Oy", koodari, "62020", "", "", "1.3.2019", "Aino Aalto", "aino.aalto@koodari.example", "x"])
+    sheet.append(["Uusi Startup Oy", "2077474-0", "62010", "Kosmos", "K101", "2024", "", "", ""])
+    workbook.save(tmp_path / "yritykset.xlsx")
+    login(staff.username)
+    page.goto(f"{live_server.url}/companies/import/")
+    page.get_by_label("Tiedosto (CSV tai XLSX)").set_input_files(str(tmp_path / "yritykset.xlsx"))
+    page.get_by_role("button", name="Esikatsele tuonti").click()
+    assert page.get_by_role("heading", name="Tuonnin esikatselu").is_visible()
+    assert page.locator("tr.import-row-changed").count() == 1
+    assert page.locator("tr.import-row-new").count() == 1
+
+    problems: list[str] = []
+    _check(page, page.url, WIDTHS, problems)
+    assert problems == []
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"import-preview-fi-{width}.png"), full_page=True)
