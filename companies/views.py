@@ -17,7 +17,7 @@ from teknokyla.core.access import staff_required, viewer_required
 from teknokyla.core.security import body_larger_than
 
 from . import columns as column_table
-from . import importing, sheets
+from . import import_changes, importing, sheets
 from .forms import MAX_IMPORT_BYTES, TOO_LARGE_MESSAGE, CompanyImportForm, DirectoryFilterForm, ImportConfirmForm
 from .models import Building, Company, Tenancy
 
@@ -133,7 +133,7 @@ def import_companies(request):
     upload = form.cleaned_data["file"]
     raw = upload.read()
     try:
-        result = importing.import_preview(raw=raw, filename=upload.name)
+        result = import_changes.import_preview(raw=raw, filename=upload.name)
     except importing.ImportFileError as error:
         form.add_error("file", str(error))
         return _import_page(request, form, status=400)
@@ -155,7 +155,12 @@ def import_preview(request, token):
     """The preview of an uploaded file; confirming it applies the same bytes if the registry has not changed."""
     stored = cache.get(_preview_key(token))
     if stored is None or stored["user"] != request.user.pk:
-        raise Http404
+        # Confirmed already, expired, or another staff member's: the same answer for each, and nothing to apply.
+        messages.info(
+            request,
+            _("This preview is no longer available: it was confirmed, or 30 minutes passed. Upload the file again."),
+        )
+        return redirect("companies:import")
     result = stored["result"]
     data = request.POST if request.method == "POST" else None
     form = ImportConfirmForm(data, warnings=bool(result.warnings), initial={"sha256": result.sha256})
@@ -164,7 +169,7 @@ def import_preview(request, token):
         status = 400
         if form.is_valid():
             try:
-                applied = importing.import_apply(
+                applied = import_changes.import_apply(
                     raw=stored["raw"],
                     filename=stored["filename"],
                     sha256=form.cleaned_data["sha256"],

@@ -91,8 +91,9 @@ def test_confirming_applies_the_previewed_file(staff_en, registry):
     assert registry["saato"].contacts.get().phone == "+358 40 123 4567"
     assert Company.objects.get(business_id="9000074-0").industry_code == "62010"
     # A second press of the button finds nothing more to apply.
-    again = staff_en.post(page.request["PATH_INFO"], {"sha256": page.context["result"].sha256})
-    assert again.status_code == 404
+    again = staff_en.post(page.request["PATH_INFO"], {"sha256": page.context["result"].sha256}, follow=True)
+    assert again.redirect_chain == [(IMPORT_URL, 302)]
+    assert "This preview is no longer available" in again.content.decode()
     assert Company.objects.count() == 3
 
 
@@ -130,10 +131,16 @@ def test_a_preview_is_only_its_uploaders(staff_en, registry, client):
     colleague = UserFactory(username="colleague", is_staff=True, groups=[STAFF_GROUP])
     client.force_login(colleague)
 
-    assert client.get(page.request["PATH_INFO"]).status_code == 404
-    assert client.post(page.request["PATH_INFO"], {"sha256": page.context["result"].sha256}).status_code == 404
-    assert staff_en.get(IMPORT_URL + "no-such-preview/").status_code == 404
+    # Another's preview, and one that never was, answer alike: back to the import page, nothing applied.
+    for reply in (
+        client.get(page.request["PATH_INFO"]),
+        client.post(page.request["PATH_INFO"], {"sha256": page.context["result"].sha256}),
+        staff_en.get(IMPORT_URL + "no-such-preview/"),
+    ):
+        assert (reply.status_code, reply["Location"]) == (302, IMPORT_URL)
     assert not Company.objects.filter(business_id="9000074-0").exists()
+    # The uploader still has it.
+    assert staff_en.get(page.request["PATH_INFO"]).status_code == 200
 
 
 @pytest.mark.parametrize("client_fixture", ["viewer_client", "outsider_client"])

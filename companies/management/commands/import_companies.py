@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from companies import columns, importing
+from companies import columns, import_changes, importing
 
 STATES = {importing.NEW: "new", importing.CHANGED: "changed", importing.UNCHANGED: "unchanged"}
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         try:
             with path.open("rb") as handle:
-                result = importing.companies_import(
+                result = import_changes.companies_import(
                     uploaded=handle, filename=path.name, dry_run=dry_run, accept_warnings=accept_warnings
                 )
         except (importing.ImportFileError, importing.ImportRefused) as error:
