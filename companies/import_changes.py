@@ -12,8 +12,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .importing import (
     CHANGED,
@@ -67,8 +68,8 @@ def _run(raw: bytes, filename: str, *, keep: bool) -> ImportResult:
             ImportWarning(
                 None,
                 "",
-                _("These columns are not known and were ignored: %(columns)s.")
-                % {"columns": ", ".join(_("“%(column)s”") % {"column": name} for name in parsed.unknown_columns)},
+                gettext_noop("These columns are not known and were ignored: %(columns)s."),
+                {"columns": parsed.unknown_columns},
                 "columns",
             )
         )
@@ -168,8 +169,8 @@ class _Outcome:
         if self.ORDER[state] >= self.ORDER[self.companies.get(company.pk, UNCHANGED)]:
             self.companies[company.pk] = state
 
-    def warn(self, line: int, column: str, message: str, kind: str) -> None:
-        self.result.warnings.append(ImportWarning(line, column, message, kind))
+    def warn(self, line: int, column: str, template: str, params: dict, kind: str) -> None:
+        self.result.warnings.append(ImportWarning(line, column, template, params, kind))
 
 
 def _shown(column: str, value) -> str:
@@ -209,8 +210,8 @@ def _apply_row(line: int, data, outcome: _Outcome) -> None:
             outcome.warn(
                 line,
                 "name",
-                _("the registry has the Business ID %(business_id)s as “%(registered)s”")
-                % {"business_id": data["business_id"], "registered": company.name},
+                gettext_noop("the registry has the Business ID %(business_id)s as “%(registered)s”"),
+                {"business_id": data["business_id"], "registered": company.name},
                 "name",
             )
     wanted = {"name": data["name"]}
@@ -265,11 +266,11 @@ def _let(line: int, company: Company, premises: Premises, outcome: _Outcome) -> 
         outcome.warn(
             line,
             "premises",
-            _("%(premises)s is already let to %(company)s from %(start)s; both would share it")
-            % {
+            gettext_noop("%(premises)s is already let to %(company)s from %(start)s; both would share it"),
+            {
                 "premises": f"{premises.building.name} {premises.code}",
                 "company": other.company.name,
-                "start": formats.date_format(other.start_date, "SHORT_DATE_FORMAT"),
+                "start": other.start_date,
             },
             "premises",
         )
@@ -297,8 +298,8 @@ def _apply_contact(line: int, company: Company, data, outcome: _Outcome) -> list
             outcome.warn(
                 line,
                 "contact_email",
-                _("%(email)s is also a contact's address at %(company)s")
-                % {"email": data["contact_email"], "company": elsewhere.company.name},
+                gettext_noop("%(email)s is also a contact's address at %(company)s"),
+                {"email": data["contact_email"], "company": elsewhere.company.name},
                 "email",
             )
     if contact is None:

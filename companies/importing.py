@@ -15,7 +15,7 @@ from pathlib import Path
 import filetype
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from teknokyla.core.spreadsheets import unquote
@@ -52,12 +52,28 @@ class RowError:
 
 @dataclass
 class ImportWarning:
-    """Something staff should see before they confirm; a line of None is about the whole file."""
+    """Something staff should see before they confirm; a line of None is about the whole file.
+
+    The text is kept untranslated with its values, and put together in the language of whoever reads it: a preview
+    waits in the cache, and the staff member may switch the interface's language before confirming.
+    """
 
     line: int | None
     column: str
-    message: str
+    template: str  # a msgid, marked with gettext_noop where it is made
+    params: dict
     kind: str  # "columns", "premises", "email" or "name"
+
+    @property
+    def message(self) -> str:
+        values = {}
+        for name, value in self.params.items():
+            if isinstance(value, datetime.date):
+                value = formats.date_format(value, "SHORT_DATE_FORMAT")
+            elif isinstance(value, list | tuple):
+                value = ", ".join(_("“%(column)s”") % {"column": item} for item in value)
+            values[name] = value
+        return _(self.template) % values
 
     def __str__(self):
         return f"line {self.line}: {self.column}: {self.message}" if self.line else self.message

@@ -99,8 +99,15 @@ def test_the_import_preview_fits_a_phone_and_a_laptop(live_server, page, login, 
     assert page.locator("tr.import-row-new").count() == 1
 
     problems: list[str] = []
-    _check(page, page.url, WIDTHS, problems)
+    for language in ("fi", "sv"):
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page.reload()
+        assert page.locator("html").get_attribute("lang") == language
+        # The warnings in the language the page is read in, not the one it was uploaded in.
+        letting = {"fi": "on jo vuokrattu organisaatiolle Koodari Oy", "sv": "är redan uthyrd till Koodari Oy"}
+        assert letting[language] in page.locator("#import-warnings").inner_text()
+        _check(page, page.url, WIDTHS, problems, f" ({language})")
+        for width in (375, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(tmp_path / f"import-preview-{language}-{width}.png"), full_page=True)
     assert problems == []
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(tmp_path / f"import-preview-fi-{width}.png"), full_page=True)
