@@ -140,8 +140,8 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 @admin.register(Tenancy)
 class TenancyAdmin(admin.ModelAdmin):
-    list_display = ["company", "premises", "start_date", "end_date"]
-    list_filter = ["premises__building"]
+    list_display = ["company", "premises", "start_date", "end_date", "shared"]
+    list_filter = ["premises__building", "shared"]
     search_fields = ["company__name", "premises__code"]
     autocomplete_fields = ["company", "premises"]
     list_select_related = ["company", "premises__building"]

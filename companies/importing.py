@@ -1,13 +1,13 @@
-"""Import of organisations from CSV or XLSX: all rows valid, or nothing changes.
+"""Import of organisations from CSV or XLSX: reading the file and validating its rows, all of them or none.
 
-Each row is validated by `CompanyRowForm`; errors are reported per line and
-column. A valid file is applied in one transaction, creating or updating each
-organisation by Business ID (by name when it has none). The same organisation
-may stand on several rows, one per contact, as long as the rows agree.
+The columns are those of `columns.py`, named in Finnish, Swedish or English. Each row is validated by
+`CompanyRowForm`; errors are reported per line and column. `import_changes.py` previews a valid file and applies it.
 """
 
 import csv
+import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,25 +15,29 @@ from pathlib import Path
 import filetype
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from teknokyla.core.spreadsheets import unquote
+
+from . import columns as column_table
 from .industries import section_for_code
-from .models import Building, Company, Contact, Tenancy, validate_business_id, validate_industry_code
+from .models import Building, Company, Contact, validate_business_id, validate_industry_code
 
-COLUMNS = [
-    "name", "business_id", "kind", "industry", "building", "premises", "customer_since",
-    "website", "contact_name", "contact_email", "contact_phone", "contact_language",
-]  # fmt: skip
+COLUMNS = list(column_table.KEYS)
 COMPANY_COLUMNS = ["name", "business_id", "kind", "industry", "customer_since", "website"]
 # An XLSX file is a ZIP archive: a small file may unpack to gigabytes (a "zip bomb"); none of ours needs this much.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (wrong type, broken, missing columns)."""
+
+
+class ImportRefused(Exception):
+    """A confirmation that cannot be applied: the file is not the one previewed, or the registry has changed."""
 
 
 @dataclass
@@ -47,13 +51,72 @@ class RowError:
 
 
 @dataclass
+class ImportWarning:
+    """Something staff should see before they confirm; a line of None is about the whole file.
+
+    The text is kept untranslated with its values, and put together in the language of whoever reads it: a preview
+    waits in the cache, and the staff member may switch the interface's language before confirming.
+    """
+
+    line: int | None
+    column: str
+    template: str  # a msgid, marked with gettext_noop where it is made
+    params: dict
+    kind: str  # "columns", "premises", "email" or "name"
+
+    @property
+    def message(self) -> str:
+        values = {}
+        for name, value in self.params.items():
+            if isinstance(value, datetime.date):
+                value = formats.date_format(value, "SHORT_DATE_FORMAT")
+            elif isinstance(value, list | tuple):
+                value = ", ".join(_("“%(column)s”") % {"column": item} for item in value)
+            values[name] = value
+        return _(self.template) % values
+
+    def __str__(self):
+        return f"line {self.line}: {self.column}: {self.message}" if self.line else self.message
+
+    @property
+    def header(self) -> str:
+        """The column's header in the active language, as the staff page names it."""
+        return column_table.header(self.column) if self.column else ""
+
+
+@dataclass
+class Change:
+    """One value that a row changes: the column, what the registry holds, what the file says."""
+
+    column: str
+    old: str
+    new: str
+
+    @property
+    def header(self) -> str:
+        return column_table.header(self.column)
+
+
+@dataclass
+class RowPreview:
+    line: int
+    name: str
+    state: str  # NEW, CHANGED or UNCHANGED
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
 class ImportResult:
     rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
+    previews: list[RowPreview] = field(default_factory=list)
     applied: bool = False
+    sha256: str = ""
+    fingerprint: str = ""
 
     @property
     def ok(self) -> bool:
@@ -80,6 +143,40 @@ def _limit(model, name: str) -> int | None:
     return model._meta.get_field(name).max_length
 
 
+YEAR = re.compile(r"^([0-9]{4})(?:\.0+)?$")
+FINNISH_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
+ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+FIRST_YEAR = 1950
+
+
+def parse_customer_since(text: str) -> int | None:
+    """The year a customer relationship began, from a year (2019), a date (1.3.2019, 2019-03-01) or a date cell.
+
+    The registry keeps the year only.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    if match := YEAR.match(text):
+        year = int(match.group(1))
+    else:
+        if match := FINNISH_DATE.match(text):
+            day, month, year = (int(part) for part in match.groups())
+        elif match := ISO_DATE.match(text):
+            year, month, day = (int(part) for part in match.groups())
+        else:
+            raise forms.ValidationError(_("use a year (2019) or a date (1.3.2019 or 2019-03-01)"))
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(_("“%(value)s” is not a date") % {"value": text}) from None
+    if year < FIRST_YEAR:
+        raise forms.ValidationError(_("the year cannot be before %(year)s") % {"year": FIRST_YEAR})
+    if year > timezone.localdate().year:
+        raise forms.ValidationError(_("the year cannot be in the future"))
+    return year
+
+
 class CompanyRowForm(forms.Form):
     """One line of an import file."""
 
@@ -89,7 +186,7 @@ class CompanyRowForm(forms.Form):
     industry = forms.CharField(required=False)
     building = forms.CharField(required=False)
     premises = forms.CharField(required=False)
-    customer_since = forms.IntegerField(required=False, min_value=1950)
+    customer_since = forms.CharField(required=False)
     website = forms.URLField(max_length=_limit(Company, "website"), required=False, assume_scheme="https")
     contact_name = forms.CharField(max_length=_limit(Contact, "name"), required=False)
     contact_email = forms.EmailField(max_length=_limit(Contact, "email"), required=False)
@@ -128,10 +225,7 @@ class CompanyRowForm(forms.Form):
         return value
 
     def clean_customer_since(self):
-        year = self.cleaned_data["customer_since"]
-        if year and year > timezone.localdate().year:
-            raise forms.ValidationError(_("the year cannot be in the future"))
-        return year
+        return parse_customer_since(self.cleaned_data["customer_since"])
 
     def clean_contact_phone(self):
         if isinstance(self.data.get("contact_phone"), NumberCell):
@@ -180,13 +274,18 @@ class CompanyRowForm(forms.Form):
         return data
 
 
-def read_rows(uploaded, filename: str) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV or XLSX file into (line number, {column: text}) pairs.
+@dataclass
+class ParsedFile:
+    rows: list[tuple[int, dict[str, str]]]
+    unknown_columns: list[str]
+
+
+def read_rows(raw: bytes, filename: str) -> ParsedFile:
+    """Read a CSV or XLSX file into (line number, {column key: text}) pairs, and the headers no column knows.
 
     Line numbers are those a spreadsheet shows: the header is line 1.
     """
     suffix = Path(filename).suffix.lower()
-    raw = uploaded.read()
     check_content(raw, suffix)
     if suffix == ".xlsx":
         table = _read_xlsx(raw)
@@ -196,22 +295,31 @@ def read_rows(uploaded, filename: str) -> list[tuple[int, dict[str, str]]]:
         raise ImportFileError(_("Use a CSV or XLSX file (the file was “%(name)s”).") % {"name": filename})
     if not table:
         raise ImportFileError(_("The file is empty."))
-    header = [str(cell or "").strip().lower() for cell in table[0]]
-    if "name" not in header:
+    keys, unknown, seen = [], [], {}
+    for cell in table[0]:
+        text = str(cell if cell is not None else "").strip()
+        key = column_table.column_for_header(text)
+        if key and key in seen:
+            raise ImportFileError(
+                _("The columns “%(first)s” and “%(second)s” both give the %(column)s.")
+                % {"first": seen[key], "second": text, "column": column_table.header(key)}
+            )
+        if key:
+            seen[key] = text
+        elif text:
+            unknown.append(text)
+        keys.append(key)
+    if "name" not in seen:
         raise ImportFileError(
-            _("The first line must name the columns; the column “name” is missing. Columns: %(columns)s")
-            % {"columns": ", ".join(COLUMNS)}
+            _("The first line must name the columns; the column “%(name)s” is missing. Columns: %(columns)s")
+            % {"name": column_table.header("name"), "columns": ", ".join(column_table.headers())}
         )
     rows = []
     for offset, cells in enumerate(table[1:], start=2):
-        values = {
-            column: _cell_text(cells[i]) if i < len(cells) else ""
-            for i, column in enumerate(header)
-            if column in COLUMNS
-        }
+        values = {key: _cell_text(cells[i]) if i < len(cells) else "" for i, key in enumerate(keys) if key}
         if any(values.values()):
             rows.append((offset, values))
-    return rows
+    return ParsedFile(rows, unknown)
 
 
 def check_content(raw: bytes, suffix: str) -> None:
@@ -249,11 +357,15 @@ def check_content(raw: bytes, suffix: str) -> None:
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        # A date cell: its day, as an ISO date that the date columns read.
+        return (value.date() if isinstance(value, datetime.datetime) else value).isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return NumberCell(str(value))
-    return str(value).strip()
+    # A text that the directory's export quoted so that no spreadsheet runs it: read back as it was.
+    return unquote(str(value).strip())
 
 
 def _read_csv(raw: bytes) -> list[list[str]]:
@@ -384,109 +496,3 @@ def validate_rows(rows) -> tuple[list[tuple[int, dict]], list[RowError]]:
             seen[key] = (line, data)
         cleaned.append((line, data))
     return cleaned, errors
-
-
-def companies_import(*, uploaded, filename: str, dry_run: bool = False) -> ImportResult:
-    """Validate a file and, when every row is valid and not a dry run, apply it."""
-    rows = read_rows(uploaded, filename)
-    cleaned, errors = validate_rows(rows)
-    result = ImportResult(rows=len(rows), errors=errors)
-    if errors:
-        return result
-    with transaction.atomic():
-        changes = {}
-        for line, data in cleaned:
-            try:
-                company, state = _apply_row(data)
-            except ValidationError as error:
-                # What only the registry's present rows can refuse (a Business ID held by a unit, say): named too.
-                messages = error.message_dict if hasattr(error, "error_dict") else {"name": error.messages}
-                result.errors = [
-                    RowError(line, COMPANY_FIELD_COLUMNS.get(name, "name"), message.rstrip("."))
-                    for name, texts in messages.items()
-                    for message in texts
-                ]
-                transaction.set_rollback(True)
-                return result
-            # A company on several rows counts once, by its strongest change.
-            order = {"unchanged": 0, "updated": 1, "created": 2}
-            if order[state] >= order[changes.get(company.pk, "unchanged")]:
-                changes[company.pk] = state
-        for state in changes.values():
-            setattr(result, state, getattr(result, state) + 1)
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            result.applied = True
-    return result
-
-
-def _apply_row(data) -> tuple[Company, str]:
-    if data["business_id"]:
-        company = Company.objects.filter(business_id=data["business_id"], parent__isnull=True).first()
-    else:
-        company = Company.objects.filter(name__iexact=data["name"], business_id="").first()
-    state = "unchanged"
-    if company is None:
-        kind = data["kind"] or Company.Kind.COMPANY
-        company = Company(name=data["name"], business_id=data["business_id"], kind=kind)
-        state = "created"
-    wanted = {"name": data["name"]}
-    # Blank cells leave what the registry already holds.
-    if data["kind"]:
-        wanted["kind"] = data["kind"]
-    if data["industry"]:
-        wanted["industry_code"] = data["industry"] if len(data["industry"]) > 1 else ""
-        wanted["industry_section"] = section_for_code(data["industry"])
-    if data["customer_since"]:
-        wanted["customer_since"] = data["customer_since"]
-    if data["website"]:
-        wanted["website"] = data["website"]
-    changed = [name for name, value in wanted.items() if getattr(company, name) != value]
-    if changed or state == "created":
-        for name, value in wanted.items():
-            setattr(company, name, value)
-        company.full_clean()
-        company.save()
-        state = "created" if state == "created" else "updated"
-
-    premises = data["premises_obj"]
-    if premises is not None and not company.tenancies.current().filter(premises=premises).exists():
-        Tenancy.objects.create(company=company, premises=premises, start_date=timezone.localdate())
-        state = "updated" if state == "unchanged" else state
-
-    if data["contact_name"] and _apply_contact(company, data):
-        state = "updated" if state == "unchanged" else state
-    return company, state
-
-
-def _apply_contact(company: Company, data) -> bool:
-    """Create or update the row's contact; True when something changed."""
-    contacts = company.contacts.filter(erased_at__isnull=True)
-    contact = None
-    if data["contact_email"]:
-        contact = contacts.filter(email__iexact=data["contact_email"]).first()
-    if contact is None:
-        contact = contacts.filter(name__iexact=data["contact_name"]).first()
-    wanted = {"name": data["contact_name"]}
-    if data["contact_language"]:
-        wanted["language"] = data["contact_language"]
-    if data["contact_email"]:
-        wanted["email"] = data["contact_email"]
-    if data["contact_phone"]:
-        wanted["phone"] = data["contact_phone"]
-    if contact is None:
-        Contact.objects.create(company=company, is_primary=not contacts.exists(), **wanted)
-        return True
-    changed = [name for name, value in wanted.items() if getattr(contact, name) != value]
-    for name in changed:
-        setattr(contact, name, wanted[name])
-    if changed:
-        contact.save(update_fields=changed)
-    return bool(changed)
-
-
-IMPORT_HELP = gettext_lazy(
-    "Columns: name, business_id, kind, industry, building, premises, customer_since, website, "
-    "contact_name, contact_email, contact_phone, contact_language. The first line names the columns."
-)

@@ -232,6 +232,11 @@ class Tenancy(models.Model):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
+    shared = models.BooleanField(
+        _("shared premises"),
+        default=False,
+        help_text=_("Let while another organisation also rents the premises, accepted knowingly."),
+    )
 
     objects = TenancyQuerySet.as_manager()
 

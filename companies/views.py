@@ -1,16 +1,23 @@
 """Staff pages of the registry: the directory, a company, the buildings, the import."""
 
+import secrets
+
+from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from teknokyla.core.access import staff_required, viewer_required
 from teknokyla.core.security import body_larger_than
 
-from . import importing
-from .forms import MAX_IMPORT_BYTES, TOO_LARGE_MESSAGE, CompanyImportForm, DirectoryFilterForm
+from . import columns as column_table
+from . import import_changes, importing, sheets
+from .forms import MAX_IMPORT_BYTES, TOO_LARGE_MESSAGE, CompanyImportForm, DirectoryFilterForm, ImportConfirmForm
 from .models import Building, Company, Tenancy
 
 PAGE_SIZE = 50
@@ -95,34 +102,121 @@ def building(request, slug):
 
 # Room for the form's other fields and the multipart boundaries around the file.
 IMPORT_REQUEST_SLACK = 64 * 1024
+# How long a preview waits for its confirmation; the uploaded bytes are kept with it, server-side only.
+PREVIEW_SECONDS = 30 * 60
+
+
+def _preview_key(token: str) -> str:
+    return f"companies-import-preview:{token}"
+
+
+def _import_page(request, form, result=None, status=200):
+    context = {"form": form, "result": result, "columns": column_table.COLUMNS}
+    return render(request, "companies/import.html", context, status=status)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def import_companies(request):
-    result, status = None, 200
     if request.method == "POST" and body_larger_than(request, MAX_IMPORT_BYTES + IMPORT_REQUEST_SLACK):
         # Refused before Django reads the body: a huge upload costs neither disk nor time.
         form = CompanyImportForm(data={})
         form.is_valid()
         form.errors["file"] = form.error_class([TOO_LARGE_MESSAGE])
-        context = {"form": form, "result": None, "columns": importing.COLUMNS}
-        return render(request, "companies/import.html", context, status=413)
-    form = CompanyImportForm(request.POST, request.FILES) if request.method == "POST" else CompanyImportForm()
-    if request.method == "POST":
+        return _import_page(request, form, status=413)
+    if request.method == "GET":
+        return _import_page(request, CompanyImportForm())
+    form = CompanyImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, form, status=400)
+    upload = form.cleaned_data["file"]
+    raw = upload.read()
+    try:
+        result = import_changes.import_preview(raw=raw, filename=upload.name)
+    except importing.ImportFileError as error:
+        form.add_error("file", str(error))
+        return _import_page(request, form, status=400)
+    if result.errors:
+        return _import_page(request, form, result, status=400)
+    token = secrets.token_urlsafe(24)
+    stored = {"user": request.user.pk, "raw": raw, "filename": upload.name, "result": result}
+    cache.set(_preview_key(token), stored, PREVIEW_SECONDS)
+    if cache.get(_preview_key(token)) is None:
+        # The cache (Redis) is down: a preview that cannot be confirmed is no preview.
+        form.add_error("file", _("The preview could not be kept for its confirmation. Try again in a moment."))
+        return _import_page(request, form, status=503)
+    return redirect("companies:import_preview", token=token)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, token):
+    """The preview of an uploaded file; confirming it applies the same bytes if the registry has not changed."""
+    stored = cache.get(_preview_key(token))
+    if stored is None or stored["user"] != request.user.pk:
+        # Confirmed already, expired, or another staff member's: the same answer for each, and nothing to apply.
+        messages.info(
+            request,
+            _("This preview is no longer available: it was confirmed, or 30 minutes passed. Upload the file again."),
+        )
+        return redirect("companies:import")
+    result = stored["result"]
+    data = request.POST if request.method == "POST" else None
+    form = ImportConfirmForm(data, warnings=bool(result.warnings), initial={"sha256": result.sha256})
+    status = 200
+    if data is not None:
+        status = 400
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = importing.companies_import(
-                    uploaded=upload, filename=upload.name, dry_run=form.cleaned_data["dry_run"]
+            applied, status = _confirm(form, stored)
+            if applied is not None:
+                cache.delete(_preview_key(token))
+                messages.success(
+                    request,
+                    _("The file was imported. New: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.")
+                    % {"created": applied.created, "updated": applied.updated, "unchanged": applied.unchanged},
                 )
-            except importing.ImportFileError as error:
-                form.add_error("file", str(error))
-        if form.errors or (result and result.errors):
-            status = 400
-    return render(
-        request,
-        "companies/import.html",
-        {"form": form, "result": result, "columns": importing.COLUMNS},
-        status=status,
-    )
+                return redirect("companies:import")
+    context = {"form": form, "result": result, "filename": stored["filename"]}
+    return render(request, "companies/import_preview.html", context, status=status)
+
+
+def _confirm(form, stored) -> tuple[importing.ImportResult | None, int]:
+    """Apply the stored file as the form confirms it: (the result, 200), or (None, status), the reason on the form."""
+    try:
+        applied = import_changes.import_apply(
+            raw=stored["raw"],
+            filename=stored["filename"],
+            sha256=form.cleaned_data["sha256"],
+            fingerprint=stored["result"].fingerprint,
+            accept_warnings=form.cleaned_data.get("accept_warnings", False),
+        )
+    except importing.ImportRefused as refusal:
+        form.add_error(None, str(refusal))
+        return None, 409
+    if applied.errors:
+        # Only what the registry alone can refuse reaches here; the preview checked every cell.
+        form.add_error(None, "; ".join(str(error) for error in applied.errors))
+        return None, 409
+    return applied, 200
+
+
+@staff_required
+@require_GET
+def import_template(request, fmt):
+    if fmt not in sheets.FORMATS:
+        raise Http404
+    return sheets.download(sheets.template_file(fmt), fmt, _("organisations-template"))
+
+
+@staff_required
+@require_GET
+def directory_export(request, fmt):
+    """The directory as filtered, in the import's columns: exported, edited and imported again."""
+    if fmt not in sheets.FORMATS:
+        raise Http404
+    form = DirectoryFilterForm(request.GET or None)
+    companies = Company.objects.active()
+    if form.is_valid():
+        companies = form.filter(companies)
+    stem = f"{_('organisations')}-{timezone.localdate().isoformat()}"
+    return sheets.download(sheets.export_file(companies, fmt), fmt, stem)

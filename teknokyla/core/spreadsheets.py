@@ -18,3 +18,10 @@ def neutralise(value):
     if value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def unquote(value):
+    """A text as it was before `neutralise` quoted it (a spreadsheet read back); any other value unchanged."""
+    if isinstance(value, str) and value.startswith("'") and neutralise(value[1:]) == value:
+        return value[1:]
+    return value

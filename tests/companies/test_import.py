@@ -445,17 +445,30 @@ def test_same_name_without_business_id_with_conflicting_industry_is_an_error(tmp
 # --- dry run -------------------------------------------------------------------------------------
 
 
-def test_dry_run_reports_and_changes_nothing(tmp_path, village):
-    existing = CompanyFactory(name="Vanha Nimi Oy", business_id="2077474-0")
+def test_dry_run_prints_the_preview_and_changes_nothing(tmp_path, village):
+    existing = CompanyFactory(name="Vanha Säätö Oy", business_id="2077474-0", customer_since=2001)
     path = write_csv(tmp_path, [SAATO, OPISTO])
     before = snapshot()
 
-    output = run_import(path, "--dry-run")
+    output = run_import(path, "--dry-run").splitlines()
 
-    assert output == "2 row(s) read: 1 organisation(s) would be created, 1 updated, 0 unchanged."
+    assert output == [
+        "line 2: changed: Pohjolan Säätö Oy",
+        "    name: Vanha Säätö Oy → Pohjolan Säätö Oy",
+        "    industry: 62010 → 71121",
+        "    customer_since: 2001 → 2015",
+        "    website: – → https://pohjolansaato.example",
+        "    premises: – → Kosmos K101",
+        "    contact_name: – → Märta Äijälä",
+        "    contact_email: – → marta.aijala@pohjolansaato.example",
+        "    contact_phone: – → +358 40 123 4567",
+        "    contact_language: – → Swedish",
+        "line 3: new: Kemin Ammattiopisto",
+        "2 row(s) read: 1 organisation(s) would be created, 1 updated, 0 unchanged.",
+    ]
     assert snapshot() == before
     existing.refresh_from_db()
-    assert existing.name == "Vanha Nimi Oy"
+    assert existing.name == "Vanha Säätö Oy"
 
     # The real run then does what the dry run promised.
     assert run_import(path) == "2 row(s) read: 1 organisation(s) were created, 1 updated, 0 unchanged."
@@ -490,8 +503,9 @@ def test_dry_run_of_a_bad_file_reports_the_errors(tmp_path, village):
         ("companies.csv", b"PK\x03\x04\x00\x00\x00binary", "The file is not a CSV text file."),
         (
             "companies.csv",
-            "yritys,y-tunnus\nPohjolan Säätö Oy,2077474-0\n".encode(),
-            "The first line must name the columns; the column “name” is missing. Columns: " + ", ".join(HEADER),
+            "firma x,tunnus\nPohjolan Säätö Oy,2077474-0\n".encode(),
+            "The first line must name the columns; the column “Name” is missing. Columns: Name, Business ID, Kind, "
+            "Industry, Building, Premises, Customer since, Website, Contact, Email, Phone, Language",
         ),
     ],
     ids=["pdf", "empty-csv", "empty-xlsx", "corrupt-xlsx", "binary-csv", "no-name-column"],
@@ -658,7 +672,8 @@ def test_staff_sees_the_import_page(staff_en):
     content = response.content.decode()
     assert 'type="file"' in content
     assert 'name="file"' in content
-    assert 'name="dry_run"' in content
+    assert reverse("companies:import_template", args=["xlsx"]) in content
+    assert reverse("companies:import_template", args=["csv"]) in content
 
 
 def test_anonymous_user_is_sent_to_login(client, village, tmp_path):
@@ -685,35 +700,40 @@ def test_other_methods_are_not_allowed(staff_en, method):
     assert getattr(staff_en, method)(IMPORT_URL).status_code == 405
 
 
-def test_staff_imports_an_xlsx_file(staff_en, village):
-    response = staff_en.post(IMPORT_URL, {"file": upload(xlsx_bytes([SAATO, OPISTO]))})
+def preview(client, content: bytes, name="companies.xlsx"):
+    """Upload a file; return the preview page it leads to."""
+    response = client.post(IMPORT_URL, {"file": upload(content, name)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.url.startswith(IMPORT_URL)
+    page = client.get(response.url)
+    assert page.status_code == 200
+    return page
 
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "The file was imported." in content
-    assert "New: 2, updated: 0, unchanged: 0." in content
-    assert response.context["result"].applied is True
+
+def confirm(client, page, **data):
+    """Press the preview's confirm button (with the form's hidden hash)."""
+    return client.post(page.request["PATH_INFO"], {"sha256": page.context["result"].sha256, **data}, follow=True)
+
+
+def test_staff_imports_an_xlsx_file(staff_en, village):
+    page = preview(staff_en, xlsx_bytes([SAATO, OPISTO]))
+    assert snapshot()["counts"] == (0, 0, 0)
+
+    response = confirm(staff_en, page)
+
+    assert response.redirect_chain == [(IMPORT_URL, 302)]
+    assert "The file was imported. New: 2, updated: 0, unchanged: 0." in response.content.decode()
     assert_saato_imported(village)
     assert_opisto_imported(village)
 
 
 def test_staff_imports_a_csv_file(staff_en, village):
-    response = staff_en.post(IMPORT_URL, {"file": upload(csv_bytes([SAATO], delimiter=";"), "yritykset.CSV")})
+    page = preview(staff_en, csv_bytes([SAATO], delimiter=";"), "yritykset.CSV")
 
-    assert response.status_code == 200
+    response = confirm(staff_en, page)
+
     assert "New: 1, updated: 0, unchanged: 0." in response.content.decode()
     assert_saato_imported(village)
-
-
-def test_staff_checks_a_file_without_importing(staff_en, village):
-    response = staff_en.post(IMPORT_URL, {"file": upload(xlsx_bytes([SAATO])), "dry_run": "on"})
-
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "The file is valid. Nothing was changed (check only)." in content
-    assert "New: 1, updated: 0, unchanged: 0." in content
-    assert "The file was imported." not in content
-    assert snapshot()["counts"] == (0, 0, 0)
 
 
 def test_staff_posts_a_bad_file(staff_en, village):
@@ -739,7 +759,7 @@ def test_staff_posts_a_bad_file(staff_en, village):
     [
         ("companies.pdf", b"%PDF-1.4", "Use a CSV or XLSX file."),
         ("companies.xlsx", b"PK\x03\x04 broken", "The file could not be read as an XLSX workbook."),
-        ("companies.csv", b"yritys;y-tunnus\nPohjolan Oy;2077474-0\n", "the column “name” is missing"),
+        ("companies.csv", b"firma x;tunnus\nPohjolan Oy;2077474-0\n", "the column “Name” is missing"),
     ],
     ids=["pdf", "corrupt-xlsx", "no-name-column"],
 )
@@ -758,7 +778,7 @@ def test_staff_posts_an_unreadable_file(staff_en, village, name, content, messag
 
 
 def test_staff_posts_without_a_file(staff_en, village):
-    response = staff_en.post(IMPORT_URL, {"dry_run": "on"})
+    response = staff_en.post(IMPORT_URL, {})
 
     assert response.status_code == 400
     errors = response.context["form"].errors

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import Company, Contact
+from companies.models import Company, Contact, Tenancy
 from surveys.invitations import invitation_create
 from surveys.models import Response
 from workforce.models import WorkforceNeed
@@ -147,6 +147,26 @@ def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, dem
         if label == "search with results":
             assert page.locator("main .search-hit").count() > 0
         axe_audit.check(page, label)
+
+    # The import's preview of a file that lets premises already let to another organisation: rows and warnings.
+    tenancy = Tenancy.objects.select_related("premises__building").order_by("pk").first()
+    page.goto(f"{live_server.url}{reverse('companies:import')}")
+    page.locator("input[type=file]").set_input_files(
+        files=[
+            {
+                "name": "yritykset.csv",
+                "mimeType": "text/csv",
+                "buffer": (
+                    f"Nimi;Y-tunnus;Rakennus;Toimitila;Puhelin\nSaavutettava Oy;;{tenancy.premises.building.name};"
+                    f"{tenancy.premises.code};040 123 4567\n{company.name};{company.business_id};;;\n"
+                ).encode(),
+            }
+        ]
+    )
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#import-warnings").count() == 1
+    axe_audit.check(page, "import preview")
 
     # A staff form sent empty shows its errors.
     page.goto(f"{live_server.url}{reverse('workshops:workshop_create')}")

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from surveys.models import Answer, Response
@@ -59,6 +61,17 @@ def _first_contact(world: World) -> dict:
     return {"pk": world.company.contacts.order_by("pk").first().pk}
 
 
+def _stored_import_preview(world: World) -> str:
+    """A preview of a small file, uploaded by the world's staff member through the import page."""
+    staff = getattr(world, "staff", None) or world.attachment.uploaded_by
+    client = Client()
+    client.force_login(staff)
+    upload = SimpleUploadedFile("yritykset.csv", b"Nimi;Y-tunnus\nTurvatesti Oy;\n")
+    reply = client.post(reverse("companies:import"), {"file": upload})
+    assert reply.status_code == 302, reply.status_code
+    return reply["Location"].rstrip("/").rsplit("/", 1)[1]
+
+
 def _slug(world: World) -> dict:
     return {"slug": world.survey.slug}
 
@@ -89,6 +102,11 @@ RULES: dict[str, Rule] = {
     "companies:buildings": Rule(READ),
     "companies:building": Rule(READ, lambda world: {"slug": world.building.slug}),
     "companies:import": Rule(WRITE, wrong_method=None),
+    "companies:import_template": Rule(WRITE, lambda world: {"fmt": "xlsx"}),
+    # A preview is its uploader's (the staff member of the world): others are refused before it is looked up.
+    "companies:import_preview": Rule(WRITE, lambda world: {"token": _stored_import_preview(world)}, wrong_method=None),
+    # The export holds the contact persons' names and addresses: staff only.
+    "companies:export": Rule(WRITE, lambda world: {"fmt": "csv"}),
     # Survey: the invitation link opens a session for anyone who holds it, and sends the browser on without the token.
     "surveys:open": Rule(
         _expect(302, 302, 302, 302, 302),

@@ -80,6 +80,8 @@ def test_every_export_reads_back_without_a_formula_for_hostile_texts(world: Worl
         "survey xlsx": lambda: _xlsx_cells(_content(staff_client.get(reverse("surveys:export", args=[slug, "xlsx"])))),
         "workforce csv": lambda: _csv_cells(_content(staff_client.get(reverse("workforce:export", args=["csv"])))),
         "workforce xlsx": lambda: _xlsx_cells(_content(staff_client.get(reverse("workforce:export", args=["xlsx"])))),
+        "directory csv": lambda: _csv_cells(_content(staff_client.get(reverse("companies:export", args=["csv"])))),
+        "directory xlsx": lambda: _xlsx_cells(_content(staff_client.get(reverse("companies:export", args=["xlsx"])))),
         "admin csv": lambda: _csv_cells(_admin_export(admin_client, "csv")),
         "admin xlsx": lambda: _xlsx_cells(_admin_export(admin_client, "xlsx")),
     }  # fmt: skip

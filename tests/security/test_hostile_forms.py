@@ -34,8 +34,16 @@ pytestmark = pytest.mark.fuzz
 
 # Forms posted elsewhere: the import's file (tests/companies/test_import_hostile.py), the login pages, whose
 # failed attempts lock the test client out by design (tests/security/test_login_lockout.py tries them), and the
-# erasure's confirmation, one tick box that erases a person (tests/privacy/test_erasure.py tries its refusals).
-NOT_HERE = {"companies:import", "login", "two_factor", "two_factor_verify", "privacy:contact_erase"}
+# erasure's confirmation, one tick box that erases a person (tests/privacy/test_erasure.py tries its refusals), and
+# the import preview's confirmation, a hash and a tick box (tests/companies/test_import_preview.py tries its refusals).
+NOT_HERE = {
+    "companies:import",
+    "companies:import_preview",
+    "login",
+    "two_factor",
+    "two_factor_verify",
+    "privacy:contact_erase",
+}
 
 
 def _poster(rule: Rule) -> str | None:

@@ -285,7 +285,9 @@ NOT_UPLOADABLE = "not uploadable: written by the server (the report build), read
 UPLOADS: dict[str, Rule] = {
     "model workshops.Attachment.file": Rule(ATTACHMENT, "through the staff page's upload, checked by content"),
     "form workshops.forms.records.AttachmentForm.file": Rule(ATTACHMENT, "the staff page's upload form"),
-    "form companies.forms.CompanyImportForm.file": Rule(IMPORT, "read into rows by the import, never stored"),
+    "form companies.forms.CompanyImportForm.file": Rule(
+        IMPORT, "read into rows by the import; kept in the cache until its preview is confirmed, never on disk"
+    ),
     "model reports.ReportBuild.pdf": Rule(None, NOT_UPLOADABLE),
     "model reports.ReportBuild.docx": Rule(None, NOT_UPLOADABLE),
 }
@@ -438,7 +440,12 @@ def test_an_accepted_import_file_is_read_and_never_stored(world, staff):
     client = _staff_browser(staff)
     before = files_under(settings.PRIVATE_ROOT)
     reply = IMPORT.post(client, world, "yritykset.csv", import_csv())
-    assert reply.status_code == 200, field_errors(reply)
+    assert reply.status_code == 302, field_errors(reply)
+    # The preview keeps the bytes in the cache for the confirmation, which applies them.
+    preview = client.get(reply["Location"])
+    assert not Company.objects.filter(name="Turvatesti Oy").exists()
+    confirmed = client.post(reply["Location"], {"sha256": preview.context["result"].sha256})
+    assert confirmed.status_code == 302
     assert Company.objects.filter(name="Turvatesti Oy").exists()
     assert files_under(settings.PRIVATE_ROOT) == before
 
