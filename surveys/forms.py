@@ -396,7 +396,7 @@ class SectionForm(forms.Form):
             if not self.visible(question, data):
                 # A hidden question is neither checked nor kept; clearing it also hides its own dependants.
                 for name in (question.code, question.code + OTHER_SUFFIX):
-                    self._errors.pop(name, None)
+                    self.errors.pop(name, None)  # the ErrorDict being filled; Form.errors is public
                     if name in self.fields:
                         data[name] = None
                 continue

@@ -389,7 +389,7 @@ def _delete_with_history(answers: list[Answer]) -> None:
         ]
     )
     deleted = Answer.objects.filter(pk__in=[answer.pk for answer in answers])
-    deleted._raw_delete(deleted.db)
+    deleted._raw_delete(deleted.db)  # private; pinned by tests/core/test_django_private_apis.py (Django 5.2)
 
 
 # Submitting ----------------------------------------------------------------

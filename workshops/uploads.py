@@ -160,6 +160,8 @@ def keep_sent_file_names(request) -> list[str]:
 
     Django quietly turns `../x.pdf` into `x.pdf`; to refuse such a name with the reason, it must be seen first.
     Call before anything reads request.POST or request.FILES (so the view must be csrf_exempt and check CSRF after).
+    Django has no public hook for the name as sent: this replaces the request's `parse_file_upload` as Django 5.2
+    defines it (pinned by tests/core/test_django_private_apis.py).
     """
     sent_names: list[str] = []
 
