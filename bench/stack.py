@@ -9,13 +9,13 @@ import ctypes
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from teknokyla.core import dburl
+from teknokyla.devservices import free_port  # noqa: F401 - the bench's and the tests' port finder
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PR_SET_PDEATHSIG = 1
@@ -26,12 +26,6 @@ def _die_with_parent() -> None:
     """In the child before exec: get SIGTERM when the runner goes, however it goes."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Processes:

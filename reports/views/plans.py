@@ -5,7 +5,6 @@ import re
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -38,28 +37,17 @@ def _markdown_under(text: str, level: int) -> SafeString:
     return mark_safe(_HEADING_TAG.sub(shift, render_markdown(text)))  # noqa: S308
 
 
-def _measures_have_goals() -> bool:
-    # Measures gain their `goal` link in a later migration; until then no measure is tied to a goal.
-    try:
-        Measure._meta.get_field("goal")
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
 def _goals_with_measures(plan: DevelopmentPlan) -> tuple[list[dict], list[Measure]]:
     """The plan's goals, each with its rendered description and its measures; and the measures tied to no goal."""
     goals = plan.goals.order_by("order", "pk")
     measures = Measure.objects.order_by("start_quarter", "title")
-    tied = _measures_have_goals()
-    if tied:
-        goals = goals.prefetch_related(Prefetch("measures", queryset=measures))
-        measures = measures.filter(goal__isnull=True)
+    goals = goals.prefetch_related(Prefetch("measures", queryset=measures))
+    measures = measures.filter(goal__isnull=True)
     rows = [
         {
             "goal": goal,
             "description": _markdown_under(goal.description, level=3),
-            "measures": list(goal.measures.all()) if tied else [],
+            "measures": list(goal.measures.all()),
         }
         for goal in goals
     ]
