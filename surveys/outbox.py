@@ -34,10 +34,12 @@ MAX_ATTEMPTS = 30
 ERROR_LENGTH = 300
 
 
-def mails_owe(*, kind: str, survey: Survey, companies: Iterable[Company]) -> list[OutgoingMail]:
+def mails_owe(
+    *, kind: str, survey: Survey, companies: Iterable[Company], replaces_links: bool = False
+) -> list[OutgoingMail]:
     """Record one mail of `kind` owed to each company; they go to the worker once the transaction commits."""
     owed = OutgoingMail.objects.bulk_create(
-        OutgoingMail(kind=kind, survey=survey, company=company) for company in companies
+        OutgoingMail(kind=kind, survey=survey, company=company, replaces_links=replaces_links) for company in companies
     )
     if owed:
         mail_ids = [row.pk for row in owed]
@@ -115,7 +117,12 @@ def _send(owed: OutgoingMail) -> None:
             mail.send_submission_confirmation(response)
         return
     # The invitation is made here, at send time: the raw token never waits in a table or travels through the broker.
-    invitations.invitation_deliver(survey=owed.survey, company=owed.company, is_reminder=owed.kind == Kind.REMINDER)
+    invitations.invitation_deliver(
+        survey=owed.survey,
+        company=owed.company,
+        is_reminder=owed.kind == Kind.REMINDER,
+        replace=owed.replaces_links,
+    )
 
 
 def mails_sweep(*, now: datetime | None = None) -> list[int]:
