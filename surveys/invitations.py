@@ -104,8 +104,13 @@ def invitation_plan(*, survey: Survey, companies, resend: bool = False) -> Invit
     submitted and have no invitation yet (sent, or owed and on its way); with `resend`, those too get a new link.
     """
     has_invitation = Exists(Invitation.objects.filter(survey=survey, company=OuterRef("pk"))) | Exists(
+        # Owed and still to be tried; one the sweep has given up on invites nobody.
         OutgoingMail.objects.filter(
-            survey=survey, company=OuterRef("pk"), kind=OutgoingMail.Kind.INVITATION, done_at__isnull=True
+            survey=survey,
+            company=OuterRef("pk"),
+            kind=OutgoingMail.Kind.INVITATION,
+            done_at__isnull=True,
+            attempts__lt=outbox.MAX_ATTEMPTS,
         )
     )
     submitted = Exists(Response.objects.filter(survey=survey, company=OuterRef("pk"), submitted_at__isnull=False))

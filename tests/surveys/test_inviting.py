@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import Company
-from surveys import invitations, services, tasks
+from surveys import invitations, outbox, services, tasks
 from surveys.invitations import ReminderOutcome, SkipReason
 from surveys.models import Invitation, OutgoingMail, Response
 from teknokyla.celery import app
@@ -108,6 +108,11 @@ def test_invitations_skip_the_already_invited_and_the_submitted(village, django_
     assert second.queued == 0
     assert names(second.plan.skipped[SkipReason.INVITED]) == ["Aalto Oy", "Boreal Ab", "Cetus Oy"]
     assert sorted(OutgoingMail.objects.values_list("company__name", flat=True)) == ["Aalto Oy", "Boreal Ab"]
+
+    # A mail the sweep gave up on invited nobody: the organisation is invited again.
+    OutgoingMail.objects.filter(company=village["boreal"]).update(attempts=outbox.MAX_ATTEMPTS)
+    again = invitations.invitation_plan(survey=survey, companies=Company.objects.all())
+    assert names(again.recipients) == ["Boreal Ab"]
 
     # A re-send reaches the invited and the submitted too, each with a link that will replace the old one.
     resend = invitations.invitation_plan(survey=survey, companies=Company.objects.all(), resend=True)
