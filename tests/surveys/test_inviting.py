@@ -459,3 +459,21 @@ def test_the_command_skips_the_invited_unless_told_to_resend(village):
     call_command("send_invitations", village["survey"].slug, "--resend", stdout=out)
     assert "Queued invitations to 4 organisation(s)" in out.getvalue()
     assert OutgoingMail.objects.filter(replaces_links=True).count() == 4
+
+
+@pytest.mark.django_db
+def test_printed_links_follow_the_rule_and_a_resend_replaces_the_old_link(village):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("send_invitations", village["survey"].slug, "--print-links", stdout=out, stderr=err)
+    printed = dict(line.split("\t") for line in out.getvalue().splitlines())
+    aalto, echo = village["aalto"].business_id, village["echo"].business_id
+    assert set(printed) == {aalto, village["boreal"].business_id, echo}  # a link to hand out needs no address
+    assert "Skipped 2 already invited or submitted" in err.getvalue()
+
+    out = io.StringIO()
+    call_command("send_invitations", village["survey"].slug, "--print-links", "--resend", stdout=out, stderr=err)
+    reprinted = dict(line.split("\t") for line in out.getvalue().splitlines())
+    assert len(reprinted) == 5
+    old_token = LINK.fullmatch(printed[aalto])["token"]
+    assert services.invitation_open(token=old_token) is None
+    assert services.invitation_open(token=LINK.fullmatch(reprinted[aalto])["token"]).company == village["aalto"]

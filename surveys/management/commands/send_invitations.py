@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--resend",
             action="store_true",
-            help="Also mail organisations already invited or submitted: a new link that replaces their old one.",
+            help="Also organisations already invited or submitted: a new link that replaces their old one.",
         )
 
     def handle(self, *args, slug, company=None, print_links=False, resend=False, **options):
@@ -42,13 +42,27 @@ class Command(BaseCommand):
         companies = self._companies(company)
 
         if print_links:
+            # The same rule as for mail, except that a link to hand out needs no e-mail address.
+            plan = invitations.invitation_plan(survey=survey, companies=companies, resend=resend)
+            chosen = sorted(
+                [*plan.recipients, *plan.skipped[invitations.SkipReason.NO_EMAIL]], key=lambda c: (c.name, c.pk)
+            )
             with transaction.atomic():
                 lines = []
-                for organisation in companies:
+                for organisation in chosen:
+                    if resend:
+                        invitations.invitations_revoke(
+                            invitations=Invitation.objects.filter(survey=survey, company=organisation)
+                        )
                     _invitation, token = invitations.invitation_create(survey=survey, company=organisation)
                     lines.append(f"{organisation.business_id or organisation.name}\t{Invitation.link_for(token)}")
             for line in lines:
                 self.stdout.write(line)
+            skipped = len(plan.skipped[invitations.SkipReason.INVITED]) + len(
+                plan.skipped[invitations.SkipReason.SUBMITTED]
+            )
+            if skipped:
+                self.stderr.write(f"Skipped {skipped} already invited or submitted (--resend for new links).")
             return
 
         result = invitations.invitations_send(survey=survey, companies=companies, resend=resend)
