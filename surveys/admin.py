@@ -93,8 +93,9 @@ class SurveyAdmin(TranslationAdmin):
     def is_open_now(self, survey):
         return survey.is_open()
 
-    @admin.action(description=_("Send invitations to all active organisations"), permissions=["change"])
+    @admin.action(description=_("Send invitations to all active organisations not yet invited"), permissions=["change"])
     def send_invitations(self, request, queryset):
+        # The same rule as the dashboard's invitation page: the already invited and the submitted are skipped.
         for survey in queryset:
             try:
                 result = invitations.invitations_send(survey=survey, companies=Company.objects.active())
@@ -115,6 +116,17 @@ class SurveyAdmin(TranslationAdmin):
                 % {"survey": survey, "count": result.queued},
                 messages.SUCCESS,
             )
+            if result.skipped_as_invited:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Skipped %(count)d organisation already invited or submitted.",
+                        "Skipped %(count)d organisations already invited or submitted.",
+                        result.skipped_as_invited,
+                    )
+                    % {"count": result.skipped_as_invited},
+                    messages.INFO,
+                )
             if result.skipped:
                 self.message_user(
                     request,
@@ -270,13 +282,16 @@ class ResponseAdmin(SimpleHistoryAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Send a new invitation link to the selected organisations"), permissions=["change"])
+    @admin.action(
+        description=_("Send a new invitation link to the selected organisations (the old link stops working)"),
+        permissions=["change"],
+    )
     def send_new_links(self, request, queryset):
         queued = 0
         for survey in Survey.objects.filter(pk__in=queryset.values("survey_id")):
             companies = Company.objects.filter(survey_responses__in=queryset.filter(survey=survey))
             try:
-                queued += invitations.invitations_send(survey=survey, companies=companies).queued
+                queued += invitations.invitations_send(survey=survey, companies=companies, resend=True).queued
             except SurveyClosedError:
                 continue
         self.message_user(

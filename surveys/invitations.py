@@ -54,33 +54,115 @@ def _reachable():
     return Exists(Contact.objects.filter(company=OuterRef("pk"), erased_at__isnull=True).exclude(email=""))
 
 
+class SkipReason:
+    """Why an organisation gets no invitation; the order is the order in which the rule asks."""
+
+    SUBMITTED = "submitted"
+    INVITED = "invited"  # has a link already, or its invitation mail is on its way
+    NO_EMAIL = "no_email"  # no contact with an e-mail address
+
+    ALL = (SUBMITTED, INVITED, NO_EMAIL)
+
+
+@dataclass
+class InvitationPlan:
+    """Who of the chosen active organisations gets an invitation now, and who is skipped and why."""
+
+    recipients: list[Company] = field(default_factory=list)
+    skipped: dict[str, list[Company]] = field(default_factory=lambda: {reason: [] for reason in SkipReason.ALL})
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(len(companies) for companies in self.skipped.values())
+
+
 @dataclass
 class SendResult:
     queued: int = 0
-    skipped: list[Company] = field(default_factory=list)  # active, but no contact with an e-mail address
+    plan: InvitationPlan = field(default_factory=InvitationPlan)
+    changed: bool = False  # nothing was sent: the number of recipients was no longer the one staff confirmed
+
+    @property
+    def skipped(self) -> list[Company]:
+        """The organisations skipped for want of an e-mail address."""
+        return self.plan.skipped[SkipReason.NO_EMAIL]
+
+    @property
+    def skipped_as_invited(self) -> int:
+        """How many were skipped as already invited or submitted."""
+        return len(self.plan.skipped[SkipReason.INVITED]) + len(self.plan.skipped[SkipReason.SUBMITTED])
 
 
-def invitations_send(*, survey: Survey, companies, reminder: bool = False) -> SendResult:
-    """Owe an invitation e-mail to each active company that has an address; the mails go after commit."""
+def _as_queryset(companies) -> QuerySet[Company]:
+    if isinstance(companies, QuerySet):
+        return companies
+    return Company.objects.filter(pk__in=[company.pk for company in companies])
+
+
+def invitation_plan(*, survey: Survey, companies, resend: bool = False) -> InvitationPlan:
+    """The one rule of who is invited, in one query: active organisations with an e-mail address that have not
+    submitted and have no invitation yet (sent, or owed and on its way); with `resend`, those too get a new link.
+    """
+    has_invitation = Exists(Invitation.objects.filter(survey=survey, company=OuterRef("pk"))) | Exists(
+        # Owed and still to be tried; one the sweep has given up on invites nobody.
+        OutgoingMail.objects.filter(
+            survey=survey,
+            company=OuterRef("pk"),
+            kind=OutgoingMail.Kind.INVITATION,
+            done_at__isnull=True,
+            attempts__lt=outbox.MAX_ATTEMPTS,
+        )
+    )
+    submitted = Exists(Response.objects.filter(survey=survey, company=OuterRef("pk"), submitted_at__isnull=False))
+    rows = (
+        _as_queryset(companies)
+        .filter(active=True)
+        .annotate(reachable=_reachable(), invited=has_invitation, submitted=submitted)
+        .order_by("name", "pk")
+    )
+    plan = InvitationPlan()
+    for company in rows:
+        if company.submitted and not resend:
+            plan.skipped[SkipReason.SUBMITTED].append(company)
+        elif company.invited and not resend:
+            plan.skipped[SkipReason.INVITED].append(company)
+        elif not company.reachable:
+            plan.skipped[SkipReason.NO_EMAIL].append(company)
+        else:
+            plan.recipients.append(company)
+    return plan
+
+
+def invitations_send(*, survey: Survey, companies, resend: bool = False, expected: int | None = None) -> SendResult:
+    """Owe an invitation e-mail to each organisation the plan's rule lets through; the mails go after commit.
+
+    With `resend`, organisations already invited or submitted get a new link that replaces their old one (revoked
+    when the new one is sent). With `expected`, nothing is sent unless that many would get mail: staff confirmed
+    a number, and a colleague may have sent some meanwhile.
+    """
     if survey.has_closed():
         raise SurveyClosedError(survey.slug)
-    if not isinstance(companies, QuerySet):
-        companies = Company.objects.filter(pk__in=[company.pk for company in companies])
-    result = SendResult()
-    reachable = []
-    for company in companies.filter(active=True).annotate(reachable=_reachable()).order_by("name", "pk"):
-        (reachable if company.reachable else result.skipped).append(company)
-    kind = OutgoingMail.Kind.REMINDER if reminder else OutgoingMail.Kind.INVITATION
-    result.queued = len(outbox.mails_owe(kind=kind, survey=survey, companies=reachable))
-    return result
+    with transaction.atomic():
+        # One sender at a time per survey: a double click or two colleagues never owe the same invitation twice.
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        plan = invitation_plan(survey=survey, companies=companies, resend=resend)
+        if expected is not None and expected != len(plan.recipients):
+            return SendResult(plan=plan, changed=True)
+        owed = outbox.mails_owe(
+            kind=OutgoingMail.Kind.INVITATION, survey=survey, companies=plan.recipients, replaces_links=resend
+        )
+    return SendResult(queued=len(owed), plan=plan)
 
 
-def invitation_deliver(*, survey: Survey, company: Company, is_reminder: bool = False) -> Invitation | None:
+def invitation_deliver(
+    *, survey: Survey, company: Company, is_reminder: bool = False, replace: bool = False
+) -> Invitation | None:
     """Create a fresh invitation and mail its link to each contact; None when nothing should go out.
 
     Checked here, at send time: the survey is still open, the company active,
     and for a reminder that the company has not submitted meanwhile. A failed
-    send raises and leaves no invitation behind.
+    send raises and leaves no invitation behind. With `replace`, the company's
+    earlier links stop working in the same transaction, so a failed send keeps them.
     """
     if survey.has_closed() or not company.active:
         return None
@@ -90,6 +172,8 @@ def invitation_deliver(*, survey: Survey, company: Company, is_reminder: bool = 
     if not contacts:
         return None
     with transaction.atomic():
+        if replace:
+            invitations_revoke(invitations=Invitation.objects.filter(survey=survey, company=company))
         invitation, token = invitation_create(
             survey=survey, company=company, contacts=contacts, is_reminder=is_reminder
         )
@@ -151,30 +235,31 @@ def reminders_due(*, survey: Survey, now: datetime.datetime) -> list[Response]:
 def reminder_send(*, survey: Survey, company: Company, manual: bool = False, now=None) -> str:
     """Queue one reminder with a fresh link to one company; returns a ReminderOutcome.
 
-    A scheduled (not manual) reminder records today's days-before value in the
-    response, so each day's reminder goes at most once per company. Whether the
-    company has submitted is checked here and again when the mail is sent.
+    Only an invited company gets a reminder, however it is asked for (beat, the
+    dashboard's button, the admin). A scheduled (not manual) reminder records
+    today's days-before value in the response, so each day's reminder goes at
+    most once per company. Whether the company has submitted is checked here and
+    again when the mail is sent.
     """
     now = now or timezone.now()
     if not survey.is_open(now):
         return ReminderOutcome.CLOSED
     response = Response.objects.filter(survey=survey, company=company).first()
-    if not manual and (response is None or not response.invitations.exists()):
+    if response is None or not response.invitations.exists():
         return ReminderOutcome.NOT_INVITED
     if not mail_contacts(company).exists():
         return ReminderOutcome.NO_EMAIL
     with transaction.atomic():
-        if response is not None:
-            # The lock makes two runs on the same day (beat and a staff member) agree on who sends.
-            response = Response.objects.select_for_update().get(pk=response.pk)
-            if response.is_submitted:
-                return ReminderOutcome.SUBMITTED
-            if not manual:
-                day = days_before_deadline(survey, now)
-                if day in response.reminder_days_sent:
-                    return ReminderOutcome.ALREADY_SENT
-                response.reminder_days_sent = [*response.reminder_days_sent, day]
-                response.save(update_fields=["reminder_days_sent"])
+        # The lock makes two runs on the same day (beat and a staff member) agree on who sends.
+        response = Response.objects.select_for_update().get(pk=response.pk)
+        if response.is_submitted:
+            return ReminderOutcome.SUBMITTED
+        if not manual:
+            day = days_before_deadline(survey, now)
+            if day in response.reminder_days_sent:
+                return ReminderOutcome.ALREADY_SENT
+            response.reminder_days_sent = [*response.reminder_days_sent, day]
+            response.save(update_fields=["reminder_days_sent"])
         if manual and _mailed_recently(survey=survey, company=company, now=now):
             return ReminderOutcome.RECENTLY_SENT
         outbox.mail_owe(kind=OutgoingMail.Kind.REMINDER, survey=survey, company=company)
@@ -211,4 +296,9 @@ def owed_mail_send(owed: OutgoingMail) -> None:
             mail.send_submission_confirmation(response)
         return
     # The invitation is made here, at send time: the raw token never waits in a table or travels through the broker.
-    invitation_deliver(survey=owed.survey, company=owed.company, is_reminder=owed.kind == OutgoingMail.Kind.REMINDER)
+    invitation_deliver(
+        survey=owed.survey,
+        company=owed.company,
+        is_reminder=owed.kind == OutgoingMail.Kind.REMINDER,
+        replace=owed.replaces_links,
+    )

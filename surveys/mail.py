@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from companies.models import Contact
+from companies.models import Company, Contact
 
-from .models import Invitation, Response
+from .models import Invitation, Response, Survey
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -49,16 +49,32 @@ def send_submission_confirmation(response: Response) -> int:
     return len(contacts)
 
 
+def invitation_message(
+    *, survey: Survey, company: Company, contact: Contact, link: str, is_reminder: bool = False
+) -> EmailMessage:
+    """The invitation (or reminder) mail of one contact, in the contact's language: what is sent, and what staff
+    preview before sending."""
+    context = {
+        "survey": survey,
+        "company": company,
+        "link": link,
+        "deadline": timezone.localtime(survey.closes_at, HELSINKI),
+    }
+    return _message("reminder" if is_reminder else "invitation", contact, context)
+
+
 def send_invitation(*, invitation: Invitation, token: str, contacts: list[Contact]) -> int:
     """Mail the invitation's link to each contact, in the contact's language; returns how many went out."""
-    template = "reminder" if invitation.is_reminder else "invitation"
-    context = {
-        "survey": invitation.survey,
-        "company": invitation.company,
-        "link": Invitation.link_for(token),
-        "deadline": timezone.localtime(invitation.survey.closes_at, HELSINKI),
-    }
-    messages = [_message(template, contact, context) for contact in contacts]
+    messages = [
+        invitation_message(
+            survey=invitation.survey,
+            company=invitation.company,
+            contact=contact,
+            link=Invitation.link_for(token),
+            is_reminder=invitation.is_reminder,
+        )
+        for contact in contacts
+    ]
     # One connection for all: either the server takes the batch or the caller retries it.
     with get_connection() as connection:
         connection.send_messages(messages)

@@ -371,6 +371,8 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     tried_at = models.DateTimeField(_("last tried"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # A re-sent invitation: its new link replaces the company's earlier ones, which stop working when it goes.
+    replaces_links = models.BooleanField(_("replaces earlier links"), default=False)
 
     class Meta:
         ordering = ["queued_at", "pk"]

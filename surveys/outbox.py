@@ -34,10 +34,12 @@ MAX_ATTEMPTS = 30
 DELIVER_TASK = "surveys.tasks.deliver_mail"
 
 
-def mails_owe(*, kind: str, survey: Survey, companies: Iterable[Company]) -> list[OutgoingMail]:
+def mails_owe(
+    *, kind: str, survey: Survey, companies: Iterable[Company], replaces_links: bool = False
+) -> list[OutgoingMail]:
     """Record one mail of `kind` owed to each company; they go to the worker once the transaction commits."""
     owed = OutgoingMail.objects.bulk_create(
-        OutgoingMail(kind=kind, survey=survey, company=company) for company in companies
+        OutgoingMail(kind=kind, survey=survey, company=company, replaces_links=replaces_links) for company in companies
     )
     jobs.enqueue_on_commit(DELIVER_TASK, [row.pk for row in owed])
     return owed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answering, staff
+from .views import answering, inviting, staff
 
 app_name = "surveys"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("surveys/<slug:slug>/results/", staff.results, name="results"),
     path("surveys/<slug:slug>/export.<str:fmt>", staff.export, name="export"),
     path("surveys/<slug:slug>/remind/<int:company_id>/", staff.remind, name="remind"),
+    path("surveys/<slug:slug>/invite/", inviting.invite, name="invite"),
+    path("surveys/<slug:slug>/invite/send/", inviting.invite_send, name="invite_send"),
 ]

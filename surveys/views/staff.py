@@ -25,7 +25,7 @@ from teknokyla.core.access import is_portal_staff, staff_required, viewer_requir
 from .. import content, exports, invitations
 from ..charts import response_rate_chart, submissions_chart
 from ..invitations import ReminderOutcome
-from ..models import Response, Survey
+from ..models import Survey
 from ..results import (
     ResultsFilterForm,
     days_to_deadline,
@@ -161,16 +161,9 @@ def export(request, slug, fmt):
 def remind(request, slug, company_id):
     survey = get_object_or_404(Survey, slug=slug)
     company = get_object_or_404(Company, pk=company_id)
-    response = Response.objects.filter(survey=survey, company=company, invitations__isnull=False).first()
-    # Checked here as well as in the service, so a stale dashboard page sends nothing it should not.
-    if response is None:
-        outcome = ReminderOutcome.NOT_INVITED
-    elif response.is_submitted:
-        outcome = ReminderOutcome.SUBMITTED
-    elif survey.has_closed():
-        outcome = ReminderOutcome.CLOSED
-    else:
-        outcome = invitations.reminder_send(survey=survey, company=company, manual=True)
+    # The service checks, at the press, that the company was invited and has not submitted: a stale dashboard
+    # page sends nothing it should not.
+    outcome = invitations.reminder_send(survey=survey, company=company, manual=True)
     if outcome == ReminderOutcome.QUEUED:
         messages.success(request, _("A reminder is on its way to %(company)s.") % {"company": company.name})
     else:

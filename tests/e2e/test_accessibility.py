@@ -121,6 +121,7 @@ def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, dem
         "survey list": reverse("surveys:list"),
         "survey dashboard": reverse("surveys:dashboard", args=[survey.slug]),
         "survey results": reverse("surveys:results", args=[survey.slug]),
+        "invite organisations": reverse("surveys:invite", args=[survey.slug]) + "?scope=all&resend=on",
         "interviews": reverse("workshops:interviews"),
         "interview": reverse("workshops:interview", args=[Interview.objects.order_by("pk").first().pk]),
         "workshops": reverse("workshops:workshops"),
@@ -167,6 +168,16 @@ def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, dem
     page.wait_for_load_state()
     assert page.locator("#import-warnings").count() == 1
     axe_audit.check(page, "import preview")
+
+    # The invitation's confirmation step, reached by its POST form; and the choosing page with an error.
+    page.goto(f"{live_server.url}{reverse('surveys:invite', args=[survey.slug])}?scope=all&resend=on")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("main input[name=confirm]").count() == 1
+    axe_audit.check(page, "invitation confirmation")
+    page.goto(f"{live_server.url}{reverse('surveys:invite', args=[survey.slug])}?scope=selected")
+    assert page.locator("main [role=alert]").count() > 0
+    axe_audit.check(page, "invite organisations with an error")
 
     # A staff form sent empty shows its errors.
     page.goto(f"{live_server.url}{reverse('workshops:workshop_create')}")

@@ -134,6 +134,9 @@ RULES: dict[str, Rule] = {
         kwargs=lambda world: {"slug": world.survey.slug, "company_id": world.company.pk},
         location={"staff": _to("surveys:dashboard", _slug)},
     ),
+    # Inviting changes who gets mail: staff only. The first POST of a choice shows the confirmation and sends nothing.
+    "surveys:invite": Rule(WRITE, _slug, query="scope=all&resend=on"),
+    "surveys:invite_send": _post_only({**WRITE, "staff": 200}, kwargs=_slug, data=lambda world: {"scope": "all"}),
     # Interviews and workshops
     "workshops:interviews": Rule(READ),
     "workshops:interview_create": Rule(WRITE, wrong_method=None),
