@@ -24,6 +24,9 @@ from workforce.survey import skill_area_names, table_rows
 from .models import OTHER_VALUE, Answer, Choice, Invitation, Question, Response, Survey
 
 NO_BUILDING = ""
+# Groups smaller than this are not broken down for viewers or in the report, so that no organisation can be singled
+# out: a filter that leaves fewer organisations, a row of a cross-table, a response rate, a question's answers.
+MIN_GROUP = 5
 
 # Progress of the survey ---------------------------------------------------------------------------------------------
 
@@ -187,8 +190,39 @@ def days_to_deadline(survey: Survey, now: datetime.datetime | None = None) -> in
 # Results question by question ---------------------------------------------------------------------------------------
 
 
+class OptionSelect(forms.Select):
+    """A select of options grouped by question, where codes repeat across questions (two questions may both have
+    “yes”): only the option under the chosen question is marked selected."""
+
+    groups: dict[str, str] = {}  # {question id: its group's name}
+    question = ""  # the chosen question's id, as posted
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        wanted = self.groups.get(self.question)
+        for group_name, options, _index in groups:
+            for option in options:
+                option["selected"] = str(option["value"]) in value and group_name in (None, wanted)
+                option["attrs"].pop("selected", None)
+                if option["selected"]:
+                    option["attrs"]["selected"] = True
+        return groups
+
+
+def choice_options(question: Question) -> list[tuple[str, str]]:
+    """(code, label) of each option of a choice question, “other” last when it has one."""
+    options = [(choice.value, choice.label) for choice in question.choices.all()]
+    if question.has_other:
+        options.append((OTHER_VALUE, _("Other")))
+    return options
+
+
 class ResultsFilterForm(forms.Form):
-    """The filters of the results page: which responses count."""
+    """The filters of the results page: which responses count, and which two questions to cross-tabulate.
+
+    `questions` are the survey's questions (with their choices prefetched); the answer filter and the cross-table
+    take its single- and multiple-choice questions, by id.
+    """
 
     building = forms.ModelChoiceField(
         label=gettext_lazy("Building"),
@@ -204,11 +238,78 @@ class ResultsFilterForm(forms.Form):
         choices=[("", gettext_lazy("All industries")), *SECTION_CHOICES],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    question = forms.ChoiceField(
+        label=gettext_lazy("Among those who answered"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    option = forms.CharField(
+        label=gettext_lazy("The answer"),
+        required=False,
+        widget=OptionSelect(attrs={"class": "form-select"}),
+    )
+    rows = forms.ChoiceField(
+        label=gettext_lazy("Cross-table: rows"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    columns = forms.ChoiceField(
+        label=gettext_lazy("Cross-table: columns"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     drafts = forms.BooleanField(
         label=gettext_lazy("Include unsubmitted drafts"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choice_questions = {str(q.pk): q for q in questions if q.is_choice}
+        names = {pk: f"{q.code} – {q.text}" for pk, q in self.choice_questions.items()}
+        listed = list(names.items())
+        invalid = _("Choose a single- or multiple-choice question of this survey.")
+        for name, empty in (
+            ("question", _("All respondents")),
+            ("rows", _("No cross-table")),
+            ("columns", _("No cross-table")),
+        ):
+            self.fields[name].choices = [("", empty), *listed]
+            self.fields[name].error_messages["invalid_choice"] = invalid
+        option = self.fields["option"].widget
+        option.groups = names
+        option.question = str(self.data.get("question", "")) if self.is_bound else ""
+        grouped = [(names[pk], choice_options(q)) for pk, q in self.choice_questions.items()]
+        option.choices = [("", _("Choose the answer")), *grouped]
+
+    def clean(self):
+        data = super().clean()
+        question = self.choice_questions.get(data.get("question") or "")
+        option = data.get("option") or ""
+        data["answer"] = None
+        if question is not None:
+            if not option:
+                self.add_error("option", _("Choose the answer to filter by."))
+            elif option not in dict(choice_options(question)):
+                self.add_error("option", _("This is not an answer option of the chosen question."))
+            else:
+                data["answer"] = (question, option)
+        elif option and "question" not in self.errors:
+            self.add_error("question", _("Choose the question whose answer to filter by."))
+        rows = self.choice_questions.get(data.get("rows") or "")
+        columns = self.choice_questions.get(data.get("columns") or "")
+        data["cross"] = None
+        if rows is not None and columns is not None:
+            if rows == columns:
+                self.add_error("columns", _("Choose a question other than the rows’ question."))
+            else:
+                data["cross"] = (rows, columns)
+        elif rows is not None and "columns" not in self.errors:
+            self.add_error("columns", _("Choose the question for the columns."))
+        elif columns is not None and "rows" not in self.errors:
+            self.add_error("rows", _("Choose the question for the rows."))
+        return data
 
     def full_clean(self):
         super().full_clean()
@@ -218,10 +319,21 @@ class ResultsFilterForm(forms.Form):
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
+def answer_matches(question: Question, option: str) -> Q:
+    """Answers to the question that hold the option: a single choice equal to it, a multiple choice containing it."""
+    return Q(question=question) & (Q(value=option) | Q(value__contains=[option]))
+
+
 def filtered_responses(
-    *, survey: Survey, include_drafts: bool = False, building: Building | None = None, industry: str = ""
+    *,
+    survey: Survey,
+    include_drafts: bool = False,
+    building: Building | None = None,
+    industry: str = "",
+    answer: tuple[Question, str] | None = None,
 ):
-    """The responses that count: submitted ones (and drafts if asked), of a building and an industry if given."""
+    """The responses that count: submitted ones (and drafts if asked), of a building and an industry if given, and
+    of those whose answer to a choice question holds an option if given (`answer` = (question, option code))."""
     responses = Response.objects.filter(survey=survey)
     if include_drafts:
         responses = responses.filter(Q(submitted_at__isnull=False) | Q(last_saved_at__isnull=False))
@@ -231,6 +343,10 @@ def filtered_responses(
         responses = responses.filter(company__in=Company.objects.in_building(building))
     if industry:
         responses = responses.filter(company__industry_section=industry)
+    if answer is not None:
+        question, option = answer
+        picked = Answer.objects.filter(answer_matches(question, option), response=OuterRef("pk"))
+        responses = responses.filter(Exists(picked))
     return responses
 
 
@@ -313,6 +429,7 @@ def _kind(question_type: str) -> str:
 class Results:
     responses: int
     questions: list[QuestionResult]
+    hidden: bool = False  # fewer than MIN_GROUP organisations match the filters, for a reader who may not see them
 
 
 def _share(count: int, total: int) -> float:
@@ -531,15 +648,26 @@ def survey_results(
     include_drafts: bool = False,
     building: Building | None = None,
     industry: str = "",
+    answer: tuple[Question, str] | None = None,
     texts_limit: int | None = None,
+    questions: list[Question] | None = None,
+    hide_small: bool = False,
 ) -> Results:
     """Each question's aggregate over the responses that count; five queries whatever the size of the survey.
 
     `texts_limit` keeps the first texts of each question (their number stays in `text_total`). A sixth query
-    reads the names of the skill areas when the survey has a workforce needs table.
+    reads the names of the skill areas when the survey has a workforce needs table. `questions`, the survey's
+    questions as `survey_questions` reads them, saves their two queries when the caller has them already.
+    With `hide_small` (a viewer), filters that leave fewer than MIN_GROUP organisations give no figures at all.
     """
-    responses = filtered_responses(survey=survey, include_drafts=include_drafts, building=building, industry=industry)
-    questions = list(survey_questions(survey))
+    responses = filtered_responses(
+        survey=survey, include_drafts=include_drafts, building=building, industry=industry, answer=answer
+    )
+    count = responses.count()
+    narrowed = building is not None or bool(industry) or answer is not None
+    if hide_small and narrowed and 0 < count < MIN_GROUP:
+        return Results(responses=count, questions=[], hidden=True)
+    questions = list(survey_questions(survey)) if questions is None else questions
     answers = Answer.objects.filter(response__in=responses)
     figures = _figures(answers, questions, with_names=with_names, texts_limit=texts_limit)
     has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question in questions)
@@ -553,6 +681,6 @@ def survey_results(
         kind = "other" if question_id in choice_ids else "text"
         texts[question_id].setdefault(kind, ([], written))[0].append((text, company))
     return Results(
-        responses=responses.count(),
+        responses=count,
         questions=[_summarise(q, values[q.pk], texts[q.pk], with_names, names) for q in questions],
     )
