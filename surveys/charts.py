@@ -69,7 +69,9 @@ def cross_table_chart(table: CrossTable) -> charts.WebChart | None:
         return None
     series = [(label, [row.cells[index].share for row in shown]) for index, label in enumerate(table.columns)]
     with charts.for_screen():
-        svg = charts.stacked_bars([row.label for row in shown], series, axis_label=_("% of the row's organisations"))
+        svg = charts.stacked_bars(
+            [row.label for row in shown], series, axis_label=_("Share of the row's organisations (%)")
+        )
     title = _("%(rows)s by %(columns)s") % {"rows": table.rows_question.code, "columns": table.columns_question.code}
     largest = [
         f"{row.label}: {max(zip(row.cells, table.columns, strict=True), key=lambda pair: pair[0].count)[1]}"
