@@ -507,6 +507,11 @@ class ExportForm(forms.Form):
         choices=list(DIALECTS.items()),
         initial="excel",
         required=False,
+        help_text=gettext_lazy(
+            "The CSV for Excel opens into columns on a double click in a Finnish or Swedish Excel: semicolons between "
+            "the columns, decimal commas and dates as the language writes them. The CSV for tools has commas, decimal "
+            "points and ISO dates, and one header row of codes. The codes-only file is the same for every language."
+        ),
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     codes = forms.BooleanField(

@@ -187,7 +187,9 @@ def _option_label(answer) -> str:
 def export_page(request, slug):
     """The choices of the export (format, language, CSV dialect); with a format chosen, the file itself."""
     survey = get_object_or_404(Survey, slug=slug)
-    form = exports.ExportForm(request.GET if "format" in request.GET else None)
+    form = exports.ExportForm(
+        request.GET if "format" in request.GET else None, initial={"language": (get_language() or "fi")[:2]}
+    )
     if form.is_valid():
         return _download(survey, form.cleaned_data["format"], form.options())
     return render(request, "surveys/staff/export.html", {"survey": survey, "form": form})
