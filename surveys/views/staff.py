@@ -25,11 +25,11 @@ from teknokyla.core.access import is_portal_staff, staff_required, viewer_requir
 from .. import content, exports, invitations
 from ..charts import cross_table_chart, response_rate_chart, submissions_chart
 from ..crosstab import cross_table
+from ..filters import ResultsFilterForm
 from ..invitations import ReminderOutcome
 from ..models import Response, Survey
 from ..results import (
     MIN_GROUP,
-    ResultsFilterForm,
     choice_options,
     days_to_deadline,
     filtered_responses,
