@@ -256,7 +256,7 @@ def _labelled_rows(survey: Survey, columns: list[Column], needs: Callable | None
     """One row per response in the active language; `needs(company, question, value)` is given each table answer."""
     statuses = status_labels()
     sections: dict[str, str] = {}
-    tables = [column.question for column in columns if column.question and column.question.type == "workforce_table"]
+    tables = [c.question for c in columns if c.question and c.question.type == Question.Type.WORKFORCE_TABLE]
     for chunk, answers, buildings in _response_chunks(survey):
         for response in chunk:
             company = response.company
@@ -394,6 +394,7 @@ def csv_chunks(survey: Survey, options: ExportOptions) -> Iterator[str]:
         for row in export_rows(survey):
             yield writer.writerow([_csv_value(cell, options) for cell in row])
         return
+    # The headers and labels in the chosen language, however the page was asked for; the override ends with the file.
     with translation.override(options.language):
         questions = _questions(survey)
         has_table = any(q.type == Question.Type.WORKFORCE_TABLE for q in questions)
