@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from reports import charts
 
-from .models import Survey
+from .crosstab import CrossTable
+from .models import Question, Survey
 from .results import Tally
 
 
@@ -54,4 +55,27 @@ def submissions_chart(survey: Survey, points: list[tuple[datetime.date, int]], i
         "invited": invited,
         "deadline": closes.strftime("%-d.%-m.%Y"),
     }
+    return charts.web_chart(svg, title, summary)
+
+
+def cross_table_chart(table: CrossTable) -> charts.WebChart | None:
+    """The rows of a cross-table as bars split by the columns' options, in percent of each row.
+
+    Drawn only when the columns' question is a single choice (each row's parts then add up to 100 %) and a row
+    has figures to show; the table beside it holds every count.
+    """
+    shown = [row for row in table.rows if not row.hidden and row.total]
+    if table.columns_question.type != Question.Type.SINGLE_CHOICE or not shown:
+        return None
+    series = [(label, [row.cells[index].share for row in shown]) for index, label in enumerate(table.columns)]
+    with charts.for_screen():
+        svg = charts.stacked_bars(
+            [row.label for row in shown], series, axis_label=_("Share of the row's organisations (%)")
+        )
+    title = _("%(rows)s by %(columns)s") % {"rows": table.rows_question.code, "columns": table.columns_question.code}
+    largest = [
+        f"{row.label}: {max(zip(row.cells, table.columns, strict=True), key=lambda pair: pair[0].count)[1]}"
+        for row in shown
+    ]
+    summary = _("The most common answer in each row: %(answers)s.") % {"answers": "; ".join(largest)}
     return charts.web_chart(svg, title, summary)

@@ -9,21 +9,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django import forms
 from django.db.models import Case, Count, Exists, F, FilteredRelation, Func, Max, OuterRef, Prefetch, Q, TextField, When
 from django.db.models.expressions import Window
 from django.db.models.functions import Collate, Lower, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
-from companies.industries import SECTION_CHOICES, SECTIONS
+from companies.industries import SECTIONS
 from companies.models import Building, Company, Tenancy
 from workforce.survey import skill_area_names, table_rows
 
 from .models import OTHER_VALUE, Answer, Choice, Invitation, Question, Response, Survey
 
 NO_BUILDING = ""
+# Groups smaller than this are not broken down for viewers or in the report, so that no organisation can be singled
+# out: a filter that leaves fewer organisations, a row of a cross-table, a response rate, a question's answers.
+MIN_GROUP = 5
 
 # Progress of the survey ---------------------------------------------------------------------------------------------
 
@@ -187,41 +189,29 @@ def days_to_deadline(survey: Survey, now: datetime.datetime | None = None) -> in
 # Results question by question ---------------------------------------------------------------------------------------
 
 
-class ResultsFilterForm(forms.Form):
-    """The filters of the results page: which responses count."""
+def choice_options(question: Question) -> list[tuple[str, str]]:
+    """(code, label) of each option of a choice question, “other” last when it has one."""
+    options = [(choice.value, choice.label) for choice in question.choices.all()]
+    if question.has_other:
+        options.append((OTHER_VALUE, _("Other")))
+    return options
 
-    building = forms.ModelChoiceField(
-        label=gettext_lazy("Building"),
-        queryset=Building.objects.order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=gettext_lazy("All buildings"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    industry = forms.ChoiceField(
-        label=gettext_lazy("Industry"),
-        required=False,
-        choices=[("", gettext_lazy("All industries")), *SECTION_CHOICES],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    drafts = forms.BooleanField(
-        label=gettext_lazy("Include unsubmitted drafts"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
 
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+def answer_matches(question: Question, option: str) -> Q:
+    """Answers to the question that hold the option: a single choice equal to it, a multiple choice containing it."""
+    return Q(question=question) & (Q(value=option) | Q(value__contains=[option]))
 
 
 def filtered_responses(
-    *, survey: Survey, include_drafts: bool = False, building: Building | None = None, industry: str = ""
+    *,
+    survey: Survey,
+    include_drafts: bool = False,
+    building: Building | None = None,
+    industry: str = "",
+    answer: tuple[Question, str] | None = None,
 ):
-    """The responses that count: submitted ones (and drafts if asked), of a building and an industry if given."""
+    """The responses that count: submitted ones (and drafts if asked), of a building and an industry if given, and
+    of those whose answer to a choice question holds an option if given (`answer` = (question, option code))."""
     responses = Response.objects.filter(survey=survey)
     if include_drafts:
         responses = responses.filter(Q(submitted_at__isnull=False) | Q(last_saved_at__isnull=False))
@@ -231,6 +221,10 @@ def filtered_responses(
         responses = responses.filter(company__in=Company.objects.in_building(building))
     if industry:
         responses = responses.filter(company__industry_section=industry)
+    if answer is not None:
+        question, option = answer
+        picked = Answer.objects.filter(answer_matches(question, option), response=OuterRef("pk"))
+        responses = responses.filter(Exists(picked))
     return responses
 
 
@@ -313,6 +307,7 @@ def _kind(question_type: str) -> str:
 class Results:
     responses: int
     questions: list[QuestionResult]
+    hidden: bool = False  # fewer than MIN_GROUP organisations match the filters, for a reader who may not see them
 
 
 def _share(count: int, total: int) -> float:
@@ -531,15 +526,26 @@ def survey_results(
     include_drafts: bool = False,
     building: Building | None = None,
     industry: str = "",
+    answer: tuple[Question, str] | None = None,
     texts_limit: int | None = None,
+    questions: list[Question] | None = None,
+    hide_small: bool = False,
 ) -> Results:
     """Each question's aggregate over the responses that count; five queries whatever the size of the survey.
 
     `texts_limit` keeps the first texts of each question (their number stays in `text_total`). A sixth query
-    reads the names of the skill areas when the survey has a workforce needs table.
+    reads the names of the skill areas when the survey has a workforce needs table. `questions`, the survey's
+    questions as `survey_questions` reads them, saves their two queries when the caller has them already.
+    With `hide_small` (a viewer), filters that leave fewer than MIN_GROUP organisations give no figures at all.
     """
-    responses = filtered_responses(survey=survey, include_drafts=include_drafts, building=building, industry=industry)
-    questions = list(survey_questions(survey))
+    responses = filtered_responses(
+        survey=survey, include_drafts=include_drafts, building=building, industry=industry, answer=answer
+    )
+    count = responses.count()
+    narrowed = building is not None or bool(industry) or answer is not None
+    if hide_small and narrowed and 0 < count < MIN_GROUP:
+        return Results(responses=count, questions=[], hidden=True)
+    questions = list(survey_questions(survey)) if questions is None else questions
     answers = Answer.objects.filter(response__in=responses)
     figures = _figures(answers, questions, with_names=with_names, texts_limit=texts_limit)
     has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question in questions)
@@ -553,6 +559,6 @@ def survey_results(
         kind = "other" if question_id in choice_ids else "text"
         texts[question_id].setdefault(kind, ([], written))[0].append((text, company))
     return Results(
-        responses=responses.count(),
+        responses=count,
         questions=[_summarise(q, values[q.pk], texts[q.pk], with_names, names) for q in questions],
     )

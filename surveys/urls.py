@@ -16,6 +16,7 @@ urlpatterns = [
     path("surveys/", staff.survey_list, name="list"),
     path("surveys/<slug:slug>/", staff.dashboard, name="dashboard"),
     path("surveys/<slug:slug>/results/", staff.results, name="results"),
+    path("surveys/<slug:slug>/export/", staff.export_page, name="export_page"),
     path("surveys/<slug:slug>/export.<str:fmt>", staff.export, name="export"),
     path("surveys/<slug:slug>/remind/<int:company_id>/", staff.remind, name="remind"),
     path("surveys/<slug:slug>/invite/", inviting.invite, name="invite"),

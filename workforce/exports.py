@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from teknokyla.core.spreadsheets import neutralise
+from teknokyla.core.spreadsheets import append_row, neutralise
 
 from .matching import MatchingTable
 
@@ -83,7 +83,7 @@ def xlsx_bytes(table: MatchingTable) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Matching")[:31])
     for row in table_rows(table):
-        sheet.append(row)  # table_rows has neutralised every text
+        append_row(sheet, row)
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()

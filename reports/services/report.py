@@ -23,7 +23,7 @@ from weasyprint.urls import URLFetcher
 
 from companies.models import Company, Premises, Tenancy
 from surveys.models import Question, Survey
-from surveys.results import section_label, survey_progress, survey_results
+from surveys.results import MIN_GROUP, section_label, survey_progress, survey_results
 from workshops.markdown import render_markdown
 from workshops.models import Finding, Interview, Measure, Theme, Workshop
 
@@ -32,8 +32,6 @@ from ..models import DevelopmentPlan
 
 PROJECT_NAME = "Teknologiakylä 3.0"
 PUBLISHER = "Kemin Digipolis Oy"
-# Groups smaller than this are not broken down, so that no organisation can be singled out.
-MIN_GROUP = 5
 # Free-text answers quoted per question; the rest are in the survey's export.
 MAX_QUOTES = 40
 # Words of a finding where it is only referred to (the SWOT table, the measures).

@@ -23,11 +23,14 @@ from companies.models import Company
 from teknokyla.core.access import is_portal_staff, staff_required, viewer_required
 
 from .. import content, exports, invitations
-from ..charts import response_rate_chart, submissions_chart
+from ..charts import cross_table_chart, response_rate_chart, submissions_chart
+from ..crosstab import cross_table
+from ..filters import ResultsFilterForm
 from ..invitations import ReminderOutcome
 from ..models import Survey
 from ..results import (
-    ResultsFilterForm,
+    MIN_GROUP,
+    choice_options,
     days_to_deadline,
     filtered_responses,
     invited_rows,
@@ -35,6 +38,7 @@ from ..results import (
     results_state,
     submissions_by_day,
     survey_progress,
+    survey_questions,
     survey_results,
 )
 
@@ -84,49 +88,84 @@ def dashboard(request, slug):
 @require_GET
 def results(request, slug):
     survey = get_object_or_404(Survey, slug=slug)
-    form = ResultsFilterForm(request.GET)
+    questions = list(survey_questions(survey))
+    form = ResultsFilterForm(request.GET, questions=questions)
     context = {"survey": survey, "form": form, "results": None, "results_html": ""}
     if form.is_valid():
         context.pop("results")
-        context["results_html"] = _results_html(request, survey, form.cleaned_data)
+        context["results_html"] = _results_html(request, survey, form.cleaned_data, questions)
     return render(request, "surveys/staff/results.html", context)
 
 
-def _results_html(request, survey: Survey, filters: dict) -> str:
+def _filter_query(filters: dict) -> dict:
+    """The parsed filters as query parameters: the links of the page, and with the reader the cache key's part."""
+    answer, cross = filters["answer"], filters["cross"]
+    query = {
+        "building": getattr(filters["building"], "slug", None),
+        "industry": filters["industry"],
+        "question": answer[0].pk if answer else None,
+        "option": answer[1] if answer else None,
+        "rows": cross[0].pk if cross else None,
+        "columns": cross[1].pk if cross else None,
+        "drafts": "on" if filters["drafts"] else None,
+    }
+    return {name: value for name, value in query.items() if value}
+
+
+def _results_html(request, survey: Survey, filters: dict, questions: list) -> str:
     """The figures of the results page, rendered once per change and then read from the cache.
 
     The key holds everything the HTML depends on: the survey and its content's version (the questions' texts),
-    the filters, who reads (names or not), the language, the "show all" links, and the state of the responses
-    that count (their number, latest save and submit). Without Redis the figures are computed every time.
+    the parsed filters, who reads (names or not), the language, the "show all" links, and the state of the
+    responses that count (their number, latest save and submit). Without Redis the figures are computed every time.
     """
-    options = {
-        "survey": survey,
-        "with_names": is_portal_staff(request.user),
+    staff = is_portal_staff(request.user)
+    chosen = {
         "include_drafts": filters["drafts"],
         "building": filters["building"],
         "industry": filters["industry"],
-        # ?texts=all lists every free text; by default each question shows its first ones and a link to the rest.
-        "texts_limit": None if request.GET.get("texts") == "all" else TEXTS_SHOWN,
+        "answer": filters["answer"],
     }
+    # ?texts=all lists every free text; by default each question shows its first ones and a link to the rest.
+    texts_limit = None if request.GET.get("texts") == "all" else TEXTS_SHOWN
     # Built from the parsed filters only: an unknown or repeated parameter makes no new cache entry or link.
-    shown = {"building": getattr(filters["building"], "slug", None), "industry": filters["industry"]}
-    query = urlencode({**{k: v for k, v in shown.items() if v}, **({"drafts": "on"} if filters["drafts"] else {})})
+    shown = _filter_query(filters)
+    query = urlencode(shown)
     all_texts_query = f"{query}&texts=all" if query else "texts=all"
     version = content.content_version()
     key = None
     if version is not None:
-        state = results_state(
-            filtered_responses(**{k: options[k] for k in ("survey", "include_drafts", "building", "industry")})
-        )
-        parts = [version, state, {k: getattr(v, "pk", v) for k, v in options.items()}, get_language()]
+        state = results_state(filtered_responses(survey=survey, **chosen))
+        parts = [version, state, shown, staff, texts_limit, get_language()]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()
         key = f"survey-results:{survey.pk}:{digest}"
         with contextlib.suppress(RedisError):
             cached = cache.get(key)
             if cached is not None:
                 return mark_safe(cached)  # noqa: S308 - HTML this view rendered and stored
-    summary = survey_results(**options)
-    context = {"results": summary, "include_drafts": filters["drafts"], "all_texts_query": all_texts_query}
+    summary = survey_results(
+        survey=survey,
+        with_names=staff,
+        texts_limit=texts_limit,
+        questions=questions,
+        hide_small=not staff,
+        **chosen,
+    )
+    table = None
+    if filters["cross"] and not summary.hidden:
+        rows, columns = filters["cross"]
+        responses = filtered_responses(survey=survey, **chosen)
+        table = cross_table(responses=responses, rows=rows, columns=columns, hide_small=not staff)
+    context = {
+        "results": summary,
+        "include_drafts": filters["drafts"],
+        "all_texts_query": all_texts_query,
+        "answer": filters["answer"],
+        "answer_label": _option_label(filters["answer"]),
+        "cross": table,
+        "cross_chart": cross_table_chart(table) if table else None,
+        "min_group": MIN_GROUP,
+    }
     html = render_to_string("surveys/staff/_results.html", context, request=request)
     if key is not None:
         with contextlib.suppress(RedisError):
@@ -134,22 +173,51 @@ def _results_html(request, survey: Survey, filters: dict) -> str:
     return html
 
 
+def _option_label(answer) -> str:
+    """The label of the option the results are filtered by."""
+    if not answer:
+        return ""
+    question, option = answer
+    return dict(choice_options(question)).get(option, option)
+
+
 # Staff only: the export puts company names next to their free-text answers.
 @staff_required
 @require_GET
+def export_page(request, slug):
+    """The choices of the export (format, language, CSV dialect); with a format chosen, the file itself."""
+    survey = get_object_or_404(Survey, slug=slug)
+    form = exports.ExportForm(
+        request.GET if "format" in request.GET else None, initial={"language": (get_language() or "fi")[:2]}
+    )
+    if form.is_valid():
+        return _download(survey, form.cleaned_data["format"], form.options())
+    return render(request, "surveys/staff/export.html", {"survey": survey, "form": form})
+
+
+@staff_required
+@require_GET
 def export(request, slug, fmt):
+    """The file in the format of the address, with the page's other choices from the query (defaults otherwise)."""
     if fmt not in exports.FORMATS:
         raise Http404
     survey = get_object_or_404(Survey, slug=slug)
-    filename = exports.filename_for(survey, fmt)
+    form = exports.ExportForm({**request.GET.dict(), "format": fmt})
+    if not form.is_valid():
+        return render(request, "surveys/staff/export.html", {"survey": survey, "form": form})
+    return _download(survey, fmt, form.options())
+
+
+def _download(survey: Survey, fmt: str, options: exports.ExportOptions):
+    filename = exports.filename_for(survey, fmt, options)
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_chunks(survey), content_type=exports.FORMATS[fmt])
+        response = StreamingHttpResponse(exports.csv_chunks(survey, options), content_type=exports.FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = PRIVATE
         return response
     # A zip file cannot be streamed as it is written; a temporary file keeps memory flat.
     stream = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download ends
-    exports.write_xlsx(survey, stream)
+    exports.write_xlsx(survey, stream, options)
     stream.seek(0)
     response = FileResponse(stream, as_attachment=True, filename=filename, content_type=exports.FORMATS[fmt])
     response["Cache-Control"] = PRIVATE

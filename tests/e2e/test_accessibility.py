@@ -97,6 +97,10 @@ def test_company_journey_has_no_axe_violations(live_server, page, invited_compan
     axe_audit.assert_clean()
 
 
+def survey_question(survey, code: str):
+    return survey.sections.get(questions__code=code).questions.get(code=code)
+
+
 @pytest.mark.trust("A main staff page fails WCAG 2.1 AA (axe-core)", area="Accessibility")
 def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, demo_data, axe_audit, trust_figure):
     survey, plan = demo_data.survey, demo_data.plan
@@ -122,6 +126,12 @@ def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, dem
         "survey dashboard": reverse("surveys:dashboard", args=[survey.slug]),
         "survey results": reverse("surveys:results", args=[survey.slug]),
         "invite organisations": reverse("surveys:invite", args=[survey.slug]) + "?scope=all&resend=on",
+        "survey results by an answer, with a cross-table": reverse("surveys:results", args=[survey.slug])
+        + "?drafts=on&question={}&option=office&rows={}&columns={}".format(
+            *(survey_question(survey, code).pk for code in ("org_premises", "org_employees", "premises_plan"))
+        ),
+        "survey results with a bad filter": reverse("surveys:results", args=[survey.slug]) + "?question=0",
+        "survey export": reverse("surveys:export_page", args=[survey.slug]),
         "interviews": reverse("workshops:interviews"),
         "interview": reverse("workshops:interview", args=[Interview.objects.order_by("pk").first().pk]),
         "workshops": reverse("workshops:workshops"),

@@ -129,6 +129,8 @@ RULES: dict[str, Rule] = {
     "surveys:results": Rule(READ, _slug),
     # The export puts company names next to free-text answers: staff only.
     "surveys:export": Rule(WRITE, lambda world: {"slug": world.survey.slug, "fmt": "csv"}),
+    # The export page (with a format chosen it answers with the file): identified answers, staff only.
+    "surveys:export_page": Rule(WRITE, _slug),
     "surveys:remind": _post_only(
         {**WRITE, "staff": 302},
         kwargs=lambda world: {"slug": world.survey.slug, "company_id": world.company.pk},

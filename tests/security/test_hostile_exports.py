@@ -41,13 +41,15 @@ def _formula(text: str) -> bool:
     return not text.startswith("'") and text.lstrip().startswith(FORMULA_CHARACTERS)
 
 
-def _csv_cells(content: bytes) -> list[str]:
-    return [cell for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))) for cell in row]
+def _csv_cells(content: bytes, delimiter: str = ",") -> list[str]:
+    rows = csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter)
+    return [cell for row in rows for cell in row]
 
 
 def _xlsx_cells(content: bytes) -> list:
-    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    cells = [cell for row in sheet.iter_rows() for cell in row]
+    """The texts of every sheet of the workbook (the survey's has its responses, workforce needs and codebook)."""
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"], "a formula cell"
     return [cell.value for cell in cells if isinstance(cell.value, str)]
 
@@ -75,9 +77,16 @@ def test_every_export_reads_back_without_a_formula_for_hostile_texts(world: Worl
     admin_client = logged_in(UserFactory(username="root", is_staff=True, is_superuser=True))
     description = Question.objects.get(section__survey=world.survey, code="description")
     slug = world.survey.slug
+
+    def survey(fmt: str, **query) -> bytes:
+        return _content(staff_client.get(reverse("surveys:export", args=[slug, fmt]), query))
+
     exports = {
-        "survey csv": lambda: _csv_cells(_content(staff_client.get(reverse("surveys:export", args=[slug, "csv"])))),
-        "survey xlsx": lambda: _xlsx_cells(_content(staff_client.get(reverse("surveys:export", args=[slug, "xlsx"])))),
+        "survey csv (Excel)": lambda: _csv_cells(survey("csv"), delimiter=";"),
+        "survey csv (tools)": lambda: _csv_cells(survey("csv", dialect="comma", language="sv")),
+        "survey csv (codes)": lambda: _csv_cells(survey("csv", codes="on")),
+        "survey xlsx": lambda: _xlsx_cells(survey("xlsx", language="en")),
+        "survey xlsx (codes)": lambda: _xlsx_cells(survey("xlsx", codes="on")),
         "workforce csv": lambda: _csv_cells(_content(staff_client.get(reverse("workforce:export", args=["csv"])))),
         "workforce xlsx": lambda: _xlsx_cells(_content(staff_client.get(reverse("workforce:export", args=["xlsx"])))),
         "directory csv": lambda: _csv_cells(_content(staff_client.get(reverse("companies:export", args=["csv"])))),

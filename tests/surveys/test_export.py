@@ -110,7 +110,7 @@ def by_business_id(rows):
 class TestCsv:
     @staticmethod
     def download(client, survey):
-        response = client.get(reverse("surveys:export", args=[survey.slug, "csv"]))
+        response = client.get(reverse("surveys:export", args=[survey.slug, "csv"]), {"codes": "on"})
         assert response.status_code == 200
         assert response.streaming
         assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -154,7 +154,7 @@ class TestCsv:
 class TestXlsx:
     @staticmethod
     def download(client, survey):
-        response = client.get(reverse("surveys:export", args=[survey.slug, "xlsx"]))
+        response = client.get(reverse("surveys:export", args=[survey.slug, "xlsx"]), {"codes": "on"})
         assert response.status_code == 200
         assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         assert response["Content-Disposition"] == 'attachment; filename="village-2022-responses.xlsx"'
@@ -177,7 +177,7 @@ class TestXlsx:
         ]  # fmt: skip
 
     def test_no_cell_is_a_formula(self, staff_client, answered):
-        response = staff_client.get(reverse("surveys:export", args=["village-2022", "xlsx"]))
+        response = staff_client.get(reverse("surveys:export", args=["village-2022", "xlsx"]), {"codes": "on"})
         sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
         kinds = {cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None}
         assert "f" not in kinds
@@ -218,7 +218,7 @@ class TestCommand:
     def test_writes_a_csv_file(self, answered, tmp_path):
         target = tmp_path / "out.csv"
         out = io.StringIO()
-        call_command("export_responses", "village-2022", "--format", "csv", "-o", str(target), stdout=out)
+        call_command("export_responses", "village-2022", "--format", "csv", "--codes", "-o", str(target), stdout=out)
         rows = csv_rows(target.read_bytes())
         assert rows[0] == HEADER
         assert by_business_id(rows)[answered["borealis"].business_id][0] == "'@Borealis Oy"
@@ -227,7 +227,9 @@ class TestCommand:
 
     def test_writes_an_xlsx_file(self, answered, tmp_path):
         target = tmp_path / "out.xlsx"
-        call_command("export_responses", "village-2022", "--format", "xlsx", "-o", str(target), stdout=io.StringIO())
+        call_command(
+            "export_responses", "village-2022", "--format", "xlsx", "--codes", "-o", str(target), stdout=io.StringIO()
+        )
         rows = xlsx_rows(target.read_bytes())
         assert list(rows[0]) == HEADER
         assert by_business_id(rows)[answered["aalto"].business_id][8] == -5

@@ -269,13 +269,13 @@ class TestResultsPage:
     ):
         survey, answers = big_survey(companies, questions)
         query = {"building": "kosmos", "industry": "J"}
-        # session, user, the user's groups, the survey, the building of the filter,
-        # the count and latest save and submit of the responses that count (the cache key), the buildings listed
-        # in the filter; when the cache holds no figures for that key, also the questions with their pages,
-        # their choices, the values counted per question, the first texts of each question, the responses' count
+        # session, user, the user's groups, the survey, the questions with their pages and their choices (the
+        # filter's questions), the building of the filter, the count and latest save and submit of the responses
+        # that count (the cache key), the buildings listed in the filter; when the cache holds no figures for that
+        # key, also the responses' count, the values counted per question and the first texts of each question
         with django_assert_num_queries(12):
             response = staff_client.get(self.url(survey), query)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(9):
             cached = staff_client.get(self.url(survey), query)
         # The same figures, apart from the page's per-request tokens (CSRF, CSP nonce) around them.
         assert cached.content.split(b'id="response-count"')[1] == response.content.split(b'id="response-count"')[1]
