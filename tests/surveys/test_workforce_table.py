@@ -1,5 +1,7 @@
 """The workforce needs table question: drawn, filled row by row, validated per row, saved as a draft, read back."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -444,5 +446,9 @@ class TestReading:
         SkillArea.objects.filter(pk=areas["software"].pk).update(name_en="=cmd()", name_fi="=cmd()")
         post_page(client, 1, table(row("tt-software", "Coder", "2", "6-12"), row(count="3")))
         header, line = list(exports.export_rows(table_survey))
-        cell = line[header.index("needs")]
-        assert cell == "'=cmd(): 2 (6-12); Welding work: 3 (0-6)"  # neutralised: it starts like a formula
+        assert line[header.index("needs")] == "=cmd(): 2 (6-12); Welding work: 3 (0-6)"
+        # The file neutralises it where it is written: the cell starts like a formula.
+        stream = io.StringIO(newline="")
+        exports.write_csv(table_survey, stream, exports.ExportOptions(codes=True))
+        header, line = list(csv.reader(io.StringIO(stream.getvalue().lstrip("\ufeff"))))
+        assert line[header.index("needs")] == "'=cmd(): 2 (6-12); Welding work: 3 (0-6)"
