@@ -1,9 +1,11 @@
 """`make screens`: pictures of the portal for the README, taken in Chromium from the demo at a phone's and a laptop's
 width (the dashboard, a page of the survey, the workforce matching page), written to docs/screens/.
 
-Run inside `teknokyla.devservices exec` (the Makefile does), which gives it a database and a broker.
+Run inside `teknokyla.devservices exec` (the Makefile does), which gives it a database and a broker. For a look in
+another language, elsewhere: `python -m teknokyla.screenshots --language sv --out /tmp/screens-sv`.
 """
 
+import argparse
 import json
 import os
 import subprocess
@@ -49,8 +51,13 @@ def _wait_for(url: str, seconds: float = 60) -> None:
             time.sleep(0.5)
 
 
-def main() -> int:
+def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(prog="python -m teknokyla.screenshots", description=__doc__)
+    parser.add_argument("--language", choices=("fi", "sv", "en"), default="fi")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="the folder for the pictures (default docs/screens)")
+    args = parser.parse_args(argv)
 
     from bench.stack import free_port
 
@@ -63,42 +70,43 @@ def main() -> int:
     server = subprocess.Popen(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"], cwd=BASE_DIR
     )
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     try:
         _wait_for(f"{base}/healthz")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
             )
-            context = browser.new_context(locale="fi-FI")
+            context = browser.new_context(locale={"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}[args.language])
+            context.add_cookies([{"name": "django_language", "value": args.language, "url": base}])
             page = context.new_page()
             # A company's survey first (its session), then staff pages after logging in.
             page.goto(base + link)
             shots = [("survey", "/survey/page/5/")]
             for name, path in shots:
-                _shoot(page, base + path, name)
+                _shoot(page, base + path, name, args.out)
             page.goto(f"{base}/accounts/login/")
             page.fill("#id_username", "staff")
             page.fill("#id_password", logins["staff"])
             with page.expect_navigation():
                 page.click("main form button[type=submit]")
             for name, path in (("dashboard", "/surveys/teknologiakyla-3-0/"), ("workforce", "/workforce/")):
-                _shoot(page, base + path, name)
+                _shoot(page, base + path, name, args.out)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"Screenshots written to {OUT_DIR.relative_to(BASE_DIR)}/")
+    print(f"Screenshots written to {args.out}/")
     return 0
 
 
-def _shoot(page, url: str, name: str) -> None:
+def _shoot(page, url: str, name: str, out: Path) -> None:
     for size, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
         page.goto(url)
-        path = OUT_DIR / f"{name}-{width}.png"
+        path = out / f"{name}-{width}.png"
         page.screenshot(path=str(path))
-        print(f"{path.relative_to(BASE_DIR)} ({size})")
+        print(f"{path} ({size})")
 
 
 if __name__ == "__main__":
