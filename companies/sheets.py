@@ -115,15 +115,20 @@ def export_file(companies, fmt: str) -> bytes:
     return _xlsx(_workbook(rows, _("Organisations")))
 
 
-def _example_row() -> list:
-    """An example line in the interface language, with a building and premises of the registry when it has them."""
+def _examples() -> dict[str, str]:
+    """An example for each column in the interface language, with a building and premises of the registry when it
+    has them: the template's example line and its instructions show the same values."""
     example = {column.key: column.example for column in column_table.COLUMNS}
-    example["name"] = _("Example Ltd (delete this line)")
     example["kind"] = str(Company.Kind.COMPANY.label)
     example["contact_language"] = str(Contact.Language.FI.label)
     premises = Premises.objects.select_related("building").order_by("building__name", "code").first()
     if premises is not None:
         example["building"], example["premises"] = premises.building.name, premises.code
+    return example
+
+
+def _example_row() -> list:
+    example = {**_examples(), "name": _("Example Ltd (delete this line)")}
     return [neutralise(example[key]) for key in column_table.KEYS]
 
 
@@ -177,8 +182,9 @@ def template_file(fmt: str) -> bytes:
     help_sheet.append([_("Column"), _("What to write"), _("Example")])
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
+    examples = _examples()
     for column in column_table.COLUMNS:
-        help_sheet.append([str(column.header), str(column.help), column.example])
+        help_sheet.append([str(column.header), str(column.help), neutralise(examples[column.key])])
     help_sheet.column_dimensions["A"].width = 22
     help_sheet.column_dimensions["B"].width = 90
     help_sheet.column_dimensions["C"].width = 34

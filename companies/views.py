@@ -33,6 +33,12 @@ def _current_tenancies():
 
 @viewer_required
 @require_GET
+def home(request):
+    """The portal's front page: what it is for and the village's buildings."""
+    return render(request, "core/home.html", {"buildings": Building.objects.order_by("name")})
+
+
+@require_GET
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     companies = Company.objects.active()

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import charts
+from teknokyla.core import charts
 
 from .crosstab import CrossTable
 from .models import Question, Survey

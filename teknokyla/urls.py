@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from companies import views as companies_views
 from teknokyla.core import twofactor_views
 from teknokyla.core import views as core_views
 
@@ -13,7 +14,7 @@ admin.site.site_title = _("Teknologiakylä 3.0")
 admin.site.index_title = _("Records of the portal")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", companies_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     # Unnamed: no page of the portal, only the icon browsers ask for by this address.

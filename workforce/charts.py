@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from reports import charts
+from teknokyla.core import charts
 
 from .matching import MatchingTable
 

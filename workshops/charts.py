@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from reports import charts
+from teknokyla.core import charts
 
 from .models import Finding
 

@@ -24,10 +24,10 @@ from weasyprint.urls import URLFetcher
 from companies.models import Company, Premises, Tenancy
 from surveys.models import Question, Survey
 from surveys.results import MIN_GROUP, section_label, survey_progress, survey_results
+from teknokyla.core import charts
 from workshops.markdown import render_markdown
 from workshops.models import Finding, Interview, Measure, Theme, Workshop
 
-from .. import charts
 from ..models import DevelopmentPlan
 
 PROJECT_NAME = "Teknologiakylä 3.0"

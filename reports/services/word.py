@@ -21,7 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from .. import charts
+from teknokyla.core import charts
+
 from .report import MIN_GROUP, PROJECT_NAME, PUBLISHER, report_charts
 
 # The language tags Word and LibreOffice know: Swedish as written in Finland, British English.

@@ -1,4 +1,5 @@
-"""Portal-wide pages: home, health check, accessibility statement."""
+"""Portal-wide pages: health check, accessibility statement, the favicon. (The front page, which lists the village's
+buildings, is the registry's: companies.views.home.)"""
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -6,15 +7,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from companies.models import Building
-
 from . import health
-
-
-@require_GET
-def home(request):
-    buildings = Building.objects.order_by("name")
-    return render(request, "core/home.html", {"buildings": buildings})
 
 
 @never_cache

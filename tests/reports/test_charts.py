@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from matplotlib.figure import Figure
 
-from reports import charts
+from teknokyla.core import charts
 
 QUARTERS = [f"{year}-Q{q}" for year in (2025, 2026) for q in (1, 2, 3, 4)]
 STATUSES = [("proposed", "proposed"), ("in_progress", "in progress"), ("done", "done")]

@@ -1,4 +1,5 @@
-"""Charts of the development plan report: matplotlib (Agg, no GUI) drawn to SVG with the text kept as text.
+"""Charts of the portal (the plan report, the dashboard, the workforce and findings pages): matplotlib (Agg, no GUI)
+drawn to SVG with the text kept as text. They live in core so that every app may draw one; they know no app.
 
 Inside `as_png()` the same functions give PNG bytes at print resolution instead (the Word edition's images);
 inside `for_screen()` they are sized for a web page.
