@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from . import stack
-from .load import Session, _csrf
+from .load import Session, csrf_token
 from .run import DB_PREFIX, Runner
 
 LIGHTHOUSE = "lighthouse@12.2.3"  # Lighthouse 13 needs Node 22; Debian 12 has Node 20
@@ -37,7 +37,7 @@ async def _company_cookie(port: int, token: str) -> str:
 async def _staff_cookie(port: int, staff: dict) -> str:
     session = Session("127.0.0.1", port)
     reply = await session.request("GET", "/accounts/login/")
-    form = [["csrfmiddlewaretoken", _csrf(reply.body)], ["username", staff["username"]]]
+    form = [["csrfmiddlewaretoken", csrf_token(reply.body)], ["username", staff["username"]]]
     form.append(["password", staff["password"]])
     reply = await session.request("POST", "/accounts/login/", form)
     if reply.status != 302:

@@ -107,7 +107,9 @@ class Session:
                 self.cookies[name] = cookie
 
 
-def _csrf(body: bytes) -> str:
+def csrf_token(body: bytes) -> str:
+    """The CSRF token of the form on a page: the load generator, `make lighthouse` and the deadline-rush test log in
+    and post with it."""
     match = CSRF_INPUT.search(body)
     if match is None:
         raise BenchError("no CSRF token on the page")
@@ -165,7 +167,7 @@ class SaverClient(RespondentClient):
             reply = await self.session.request("GET", f"/survey/page/{number}/")
             if reply.status != 200:
                 raise BenchError(f"survey page {number} answered {reply.status}")
-            self.csrf = _csrf(reply.body)
+            self.csrf = csrf_token(reply.body)
             self.versions[number] = _version(reply.body) or 0
 
     async def act(self) -> bool:
@@ -188,7 +190,7 @@ class StaffClient(Client):
     async def setup(self) -> None:
         reply = await self.session.request("GET", "/accounts/login/")
         staff = self.plan["staff"]
-        form = [["csrfmiddlewaretoken", _csrf(reply.body)], ["username", staff["username"]]]
+        form = [["csrfmiddlewaretoken", csrf_token(reply.body)], ["username", staff["username"]]]
         reply = await self.session.request("POST", "/accounts/login/", form + [["password", staff["password"]]])
         if reply.status != 302 or "sessionid" not in self.session.cookies:
             raise BenchError(f"the staff login answered {reply.status}")

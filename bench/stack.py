@@ -2,6 +2,9 @@
 
 Every process started here runs in its own process group, gets SIGTERM if the runner dies (PR_SET_PDEATHSIG), and
 is stopped by `Processes.stop_all()`, which the runner calls in a `finally`.
+
+Its public functions are shared on purpose: the fault tests (tests/faults), the backup test and the health-check
+test start the same gunicorn, worker and databases as the bench, so that what the bench measures is what they test.
 """
 
 import contextlib

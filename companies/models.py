@@ -216,11 +216,22 @@ class Company(models.Model):
         return timezone.localdate().year - self.customer_since
 
 
+def tenancy_in_force(on: datetime.date | None = None, *, through: str = "") -> Q:
+    """The condition of a tenancy in force on the day (today by default): started, and not ended before it.
+
+    `through` is the path to the tenancies from the model queried ("premises__tenancies__"), for an annotation's
+    filter or a FilteredRelation; the one definition of "current" that every page and count uses.
+    """
+    on = on or timezone.localdate()
+    return Q(**{f"{through}start_date__lte": on}) & (
+        Q(**{f"{through}end_date__isnull": True}) | Q(**{f"{through}end_date__gte": on})
+    )
+
+
 class TenancyQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         """Tenancies in force on the day (today by default)."""
-        on = on or timezone.localdate()
-        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(tenancy_in_force(on))
 
 
 class Tenancy(models.Model):

@@ -5,7 +5,7 @@ import secrets
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from teknokyla.core.security import body_larger_than
 from . import columns as column_table
 from . import import_changes, importing, sheets
 from .forms import MAX_IMPORT_BYTES, TOO_LARGE_MESSAGE, CompanyImportForm, DirectoryFilterForm, ImportConfirmForm
-from .models import Building, Company, Tenancy
+from .models import Building, Company, Tenancy, tenancy_in_force
 
 PAGE_SIZE = 50
 
@@ -31,13 +31,13 @@ def _current_tenancies():
     )
 
 
-@viewer_required
 @require_GET
 def home(request):
-    """The portal's front page: what it is for and the village's buildings."""
+    """The portal's front page, public: what it is for and the village's buildings."""
     return render(request, "core/home.html", {"buildings": Building.objects.order_by("name")})
 
 
+@viewer_required
 @require_GET
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
@@ -77,10 +77,7 @@ def detail(request, pk):
 @viewer_required
 @require_GET
 def buildings(request):
-    today = timezone.localdate()
-    current = Q(premises__tenancies__start_date__lte=today) & (
-        Q(premises__tenancies__end_date__isnull=True) | Q(premises__tenancies__end_date__gte=today)
-    )
+    current = tenancy_in_force(through="premises__tenancies__")
     rows = Building.objects.annotate(
         premises_count=Count("premises", distinct=True),
         tenant_count=Count("premises__tenancies__company", filter=current, distinct=True),

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-LANGUAGE_CHOICES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+# The portal's languages, Finnish first: a report is built in any of them.
+LANGUAGE_CHOICES = settings.LANGUAGES
 
 
 class DevelopmentPlan(models.Model):

@@ -8,7 +8,6 @@ responses or answers: that is how survey tools lose data.
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -184,29 +183,17 @@ class QuestionAdmin(TranslationAdmin):
 # Responses and answers ------------------------------------------------------
 
 
-STATUS_LABELS = {
-    "invited": _("invited"),
-    "opened": _("opened"),
-    "draft": _("draft"),
-    "submitted": _("submitted"),
-}
-
-
 class StatusFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return list(STATUS_LABELS.items())
+        return Response.Status.choices
 
     def queryset(self, request, queryset):
-        filters = {
-            "invited": Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=True),
-            "opened": Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=False),
-            "draft": Q(submitted_at__isnull=True, last_saved_at__isnull=False),
-            "submitted": Q(submitted_at__isnull=False),
-        }
-        return queryset.filter(filters[self.value()]) if self.value() in filters else queryset
+        if self.value() in Response.Status.values:
+            return queryset.filter(Response.status_condition(self.value()))
+        return queryset
 
 
 class AnswerInline(admin.TabularInline):
@@ -247,7 +234,7 @@ class ResponseAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("status"))
     def status_label(self, response):
-        return STATUS_LABELS[response.status]
+        return response.status.label
 
     def has_add_permission(self, request):
         return False  # a response is made by the first invitation

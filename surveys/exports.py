@@ -184,12 +184,7 @@ class Column:
 
 def status_labels() -> dict[str, str]:
     """A response's status as the dashboard names it, in the active language."""
-    return {
-        "submitted": _("submitted"),
-        "draft": _("draft saved"),
-        "opened": _("opened"),
-        "invited": _("not opened"),
-    }
+    return {value: str(label) for value, label in Response.Status.choices}
 
 
 def _picked(value) -> list[str]:

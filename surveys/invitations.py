@@ -15,7 +15,6 @@ from django.utils import timezone
 from companies.models import Company, Contact
 
 from . import mail, outbox
-from .mail import HELSINKI
 from .models import Invitation, OutgoingMail, Response, Survey
 
 
@@ -206,12 +205,6 @@ class ReminderOutcome:
 MANUAL_REMINDER_GAP = datetime.timedelta(hours=1)
 
 
-def days_before_deadline(survey: Survey, now: datetime.datetime) -> int:
-    """Whole days from now to the deadline, counted in Helsinki dates."""
-    deadline_day = timezone.localtime(survey.closes_at, HELSINKI).date()
-    return (deadline_day - timezone.localtime(now, HELSINKI).date()).days
-
-
 def reminder_candidates(*, survey: Survey) -> QuerySet[Response]:
     """Responses of invited, active companies that have not submitted."""
     return (
@@ -226,7 +219,7 @@ def reminders_due(*, survey: Survey, now: datetime.datetime) -> list[Response]:
     """The responses owed a reminder today: today is a reminder day and theirs has not gone yet."""
     if not survey.is_open(now):
         return []
-    day = days_before_deadline(survey, now)
+    day = survey.days_to_deadline(now)
     if day not in survey.reminder_days:
         return []
     return list(reminder_candidates(survey=survey).exclude(reminder_days_sent__contains=[day]))
@@ -255,7 +248,7 @@ def reminder_send(*, survey: Survey, company: Company, manual: bool = False, now
         if response.is_submitted:
             return ReminderOutcome.SUBMITTED
         if not manual:
-            day = days_before_deadline(survey, now)
+            day = survey.days_to_deadline(now)
             if day in response.reminder_days_sent:
                 return ReminderOutcome.ALREADY_SENT
             response.reminder_days_sent = [*response.reminder_days_sent, day]

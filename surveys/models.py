@@ -7,6 +7,7 @@ Texts a respondent reads are translated with django-modeltranslation
 import datetime
 import hashlib
 import secrets
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -84,6 +85,12 @@ class Survey(models.Model):
     def is_open(self, now=None) -> bool:
         """True while answers are accepted."""
         return self.has_opened(now) and not self.has_closed(now)
+
+    def days_to_deadline(self, now=None) -> int:
+        """Whole days from now to the closing day, 0 on the day itself (negative after it), counted in the village's
+        own dates (TIME_ZONE), whatever time zone a request has activated: the dashboard and the reminders agree."""
+        village = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return (timezone.localdate(self.closes_at, village) - timezone.localdate(now or timezone.now(), village)).days
 
     @property
     def retention_date(self) -> datetime.date:
@@ -226,6 +233,14 @@ def hash_token(token: str) -> str:
 class Response(models.Model):
     """One company's answers to one survey; colleagues with the same company's link share it."""
 
+    class Status(models.TextChoices):
+        """Where a response stands, as the dashboard, the admin and the exports name it."""
+
+        INVITED = "invited", _("not opened")
+        OPENED = "opened", _("opened")
+        DRAFT = "draft", _("draft saved")
+        SUBMITTED = "submitted", _("submitted")
+
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey"))
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="survey_responses", verbose_name=_("organisation")
@@ -255,15 +270,25 @@ class Response(models.Model):
         return self.submitted_at is not None
 
     @property
-    def status(self) -> str:
-        """invited, opened, draft or submitted."""
+    def status(self) -> "Response.Status":
+        """invited, opened, draft or submitted: the latest step the response has reached."""
         if self.submitted_at:
-            return "submitted"
+            return self.Status.SUBMITTED
         if self.last_saved_at:
-            return "draft"
+            return self.Status.DRAFT
         if self.first_opened_at:
-            return "opened"
-        return "invited"
+            return self.Status.OPENED
+        return self.Status.INVITED
+
+    @classmethod
+    def status_condition(cls, status: str) -> Q:
+        """The responses whose `status` is the given one, as a query condition (the same rule as the property)."""
+        return {
+            cls.Status.SUBMITTED: Q(submitted_at__isnull=False),
+            cls.Status.DRAFT: Q(submitted_at__isnull=True, last_saved_at__isnull=False),
+            cls.Status.OPENED: Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=False),
+            cls.Status.INVITED: Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=True),
+        }[status]
 
 
 class Invitation(models.Model):

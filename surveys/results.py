@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from companies.industries import SECTIONS
-from companies.models import Building, Company, Tenancy
+from companies.models import Building, Company, Tenancy, tenancy_in_force
 from workforce.survey import skill_area_names, table_rows
 
 from .models import OTHER_VALUE, Answer, Choice, Invitation, Question, Response, Survey
@@ -114,11 +114,7 @@ def survey_progress(*, survey: Survey, on: datetime.date | None = None) -> Progr
         for row in responses.values("company__industry_section").annotate(**_tally_figures()).order_by()
     }
     # A LEFT JOIN to the tenancies in force: an organisation without one groups under NULL (no premises).
-    now = FilteredRelation(
-        "company__tenancies",
-        condition=Q(company__tenancies__start_date__lte=on)
-        & (Q(company__tenancies__end_date__isnull=True) | Q(company__tenancies__end_date__gte=on)),
-    )
+    now = FilteredRelation("company__tenancies", condition=tenancy_in_force(on, through="company__tenancies__"))
     by_building = {
         row.pop("now__premises__building__name") or NO_BUILDING: row
         for row in responses.annotate(now=now)
@@ -181,9 +177,7 @@ def invited_rows(responses, on: datetime.date | None = None) -> list[Invited]:
 def days_to_deadline(survey: Survey, now: datetime.datetime | None = None) -> int | None:
     """Whole days from today to the closing day (0 on the day itself); None once closed."""
     now = now or timezone.now()
-    if survey.has_closed(now):
-        return None
-    return (timezone.localdate(survey.closes_at) - timezone.localdate(now)).days
+    return None if survey.has_closed(now) else survey.days_to_deadline(now)
 
 
 # Results question by question ---------------------------------------------------------------------------------------
@@ -473,17 +467,21 @@ def _text_rows(answers, *, text_ids, choice_ids, with_names: bool, limit: int | 
     The free texts of text questions and the “other” texts of choice questions, ordered as `_texts` orders
     them (by organisation and text for staff, by text for others); one query.
     """
+    # A text answer is stored as a JSON string; `#>> '{}'` reads it as SQL text without its JSON quotes.
     text = Case(
         When(question_id__in=choice_ids, then=F("other_text")),
         default=Func(F("value"), template="(%(expressions)s #>> '{}')"),
         output_field=TextField(),
     )
+    # The "C" collation orders by code point, the same order as Python's sorted() in `_texts`, whatever the
+    # database's locale: the page and the limit cut the list at the same place.
     order = [Collate(text, "C"), "pk"]
     if with_names:
         order.insert(0, Collate(Lower("response__company__name"), "C"))
     rows = (
         answers.filter(ANSWERED)
-        .filter(Q(question_id__in=text_ids) | Q(question_id__in=choice_ids) & ~Q(other_text=""))
+        # & binds tighter than |: every text question's answer, or a choice question's answer with an "other" text.
+        .filter(Q(question_id__in=text_ids) | (Q(question_id__in=choice_ids) & ~Q(other_text="")))
         .annotate(
             text=text,
             rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=order),

@@ -160,7 +160,9 @@ def leases_held(build_ids) -> set[int]:
     build_ids = list(build_ids)
     if not build_ids:
         return set()
-    # Read from pg_locks rather than tried: a try would succeed on a lease this very session holds.
+    # Read from pg_locks rather than tried: a try would succeed on a lease this very session holds. An advisory lock
+    # taken with two int4 keys, pg_advisory_lock(namespace, build id), shows as classid = namespace, objid = build id
+    # and objsubid = 2 (a single int8 key would show as objsubid = 1).
     with connection.cursor() as cursor:
         cursor.execute(
             """

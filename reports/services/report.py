@@ -40,7 +40,6 @@ STYLESHEET = "css/report.css"
 PDF_VARIANT = "pdf/ua-1"
 TEMPLATE = "reports/report/report.html"
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 SWOT_KINDS = {
     Finding.Kind.STRENGTH: "strengths",
     Finding.Kind.WEAKNESS: "weaknesses",
@@ -190,15 +189,10 @@ def _plan(plan: DevelopmentPlan) -> dict:
 
 def _written(text: str, *, under: int) -> SafeString:
     """Markdown as sanitised HTML whose headings rank below the report's heading of level `under`."""
-    shift = under - 1  # Markdown headings start at h2 (render_markdown allows h2–h6)
-
-    def demoted(match: re.Match) -> str:
-        return f"<{match[1]}h{min(int(match[2]) + shift, 6)}>"
-
-    html = HEADING_TAG.sub(demoted, render_markdown(text))
+    html = render_markdown(text, under=under)
     if isinstance(text, InFinnish) and html:
         return InFinnishHtml(html)
-    return mark_safe(html)  # noqa: S308 - only tag names change
+    return html
 
 
 def _years_bucket(years: int | None) -> tuple[int, str]:

@@ -1,7 +1,5 @@
 """Pages of the plan's written parts: the editions, one edition, its editing with a live preview, the report in HTML."""
 
-import re
-
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
@@ -9,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,19 +20,10 @@ from workshops.models import Measure
 from ..forms import LANGUAGE_CODES, GoalFormSet, MarkdownPreviewForm, PlanForm
 from ..models import DevelopmentPlan
 
-_HEADING_TAG = re.compile(r"<(/?)h([2-6])>")
-
 
 def _markdown_under(text: str, level: int) -> SafeString:
     """Markdown shown under a heading of `level`: its own headings start one level below, sized as minor headings."""
-
-    def shift(match: re.Match) -> str:
-        closing, depth = match[1], min(int(match[2]) - 2 + level + 1, 6)
-        size = "h5" if depth == level + 1 else "h6"
-        return f"</h{depth}>" if closing else f'<h{depth} class="{size}">'
-
-    # Only fixed tags are put into HTML that nh3 has already sanitised.
-    return mark_safe(_HEADING_TAG.sub(shift, render_markdown(text)))  # noqa: S308
+    return render_markdown(text, under=level, sized=True)
 
 
 def _goals_with_measures(plan: DevelopmentPlan) -> tuple[list[dict], list[Measure]]:

@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from bench import stack
-from bench.load import Session, _csrf
+from bench.load import Session, csrf_token
 from surveys import services
 from surveys.invitations import invitation_create
 from surveys.models import Answer, Response
@@ -57,7 +57,7 @@ async def rush(port: int, tokens: list[str]) -> dict:
         assert opened.status == 302 and "sessionid" in browser.cookies, opened.status
         summary = await browser.request("GET", "/survey/summary/")
         assert summary.status == 200, summary.status
-        return _csrf(summary.body)
+        return csrf_token(summary.body)
 
     csrf = []
     for start in range(0, len(tokens), 20):

@@ -1,4 +1,4 @@
 """Services of the workshops app, by topic.
 
-records: interviews, workshops, attachments; plan: findings, measures, the board, search.
+records: interviews, workshops, attachments; plan: findings, measures and the board. (Search is workshops/search.py.)
 """

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if not survey.has_opened(now):
             raise CommandError(f"The survey “{survey}” has not opened yet; no reminders were sent.")
 
-        day = invitations.days_before_deadline(survey, now)
+        day = survey.days_to_deadline(now)
         if force:
             responses = invitations.reminder_candidates(survey=survey)
         else:
