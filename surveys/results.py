@@ -161,14 +161,12 @@ def submissions_by_day(survey: Survey) -> list[tuple[datetime.date, int]]:
     return points
 
 
-def pending_responses(*, survey: Survey):
-    """The invited organisations that have not submitted, by name: a query to paginate."""
-    return (
-        invited_responses(survey)
-        .filter(submitted_at__isnull=True)
-        .select_related("company")
-        .order_by("company__name", "pk")
-    )
+def pending_responses(*, survey: Survey, include_submitted: bool = False):
+    """The invited organisations that have not submitted (or all of them), by name: a query to paginate."""
+    responses = invited_responses(survey)
+    if not include_submitted:
+        responses = responses.filter(submitted_at__isnull=True)
+    return responses.select_related("company").order_by("company__name", "pk")
 
 
 def invited_rows(responses, on: datetime.date | None = None) -> list[Invited]:

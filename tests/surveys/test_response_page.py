@@ -287,3 +287,21 @@ class TestStatus:
         assert reply.status_code == 302 and reply["Location"].endswith("#page-1")
         survey_response.refresh_from_db()
         assert not survey_response.is_submitted
+
+
+class TestLinks:
+    def test_the_dashboard_links_each_organisation_to_its_response_for_staff_only(
+        self, staff_client, viewer_client, answered
+    ):
+        dashboard = reverse("surveys:dashboard", args=[answered.survey.slug])
+        # Submitted: listed when every invited organisation is shown.
+        assert detail_url(answered) not in staff_client.get(dashboard).content.decode()
+        assert detail_url(answered) in staff_client.get(dashboard, {"show": "all"}).content.decode()
+        assert detail_url(answered) not in viewer_client.get(dashboard, {"show": "all"}).content.decode()
+
+    def test_the_registry_page_lists_the_surveys_with_their_status(self, staff_client, viewer_client, answered):
+        url = reverse("companies:detail", args=[answered.company.pk])
+        staff_page = staff_client.get(url).content.decode()
+        assert answered.survey.title in staff_page and detail_url(answered) in staff_page
+        viewer_page = viewer_client.get(url).content.decode()
+        assert answered.survey.title in viewer_page and detail_url(answered) not in viewer_page
