@@ -137,10 +137,11 @@ def record_history(response: Response, questions: list[Question], names: dict[st
         )
     submitted = None
     for row in response.history.select_related("history_user").order_by("history_date", "history_id"):
-        if row.submitted_at and not submitted:
-            changes.append(Change(row.history_date, row.history_user, row.history_change_reason or "", "submitted"))
-        elif submitted and not row.submitted_at:
-            changes.append(Change(row.history_date, row.history_user, row.history_change_reason or "", "reopened"))
+        # A staff member's change carries a reason; it is shown even when an earlier change left no history row
+        # (the demo data sets the submission time without one).
+        if row.history_change_reason or bool(row.submitted_at) != bool(submitted):
+            what = "submitted" if row.submitted_at else "reopened"
+            changes.append(Change(row.history_date, row.history_user, row.history_change_reason or "", what))
         submitted = row.submitted_at
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes

@@ -305,3 +305,12 @@ class TestLinks:
         assert answered.survey.title in staff_page and detail_url(answered) in staff_page
         viewer_page = viewer_client.get(url).content.decode()
         assert answered.survey.title in viewer_page and detail_url(answered) not in viewer_page
+
+
+def test_a_reopening_shows_even_when_the_submission_left_no_history(staff_client, staff, survey_response):
+    # As the demo data does: the submission time set without a history row.
+    Response.objects.filter(pk=survey_response.pk).update(submitted_at=timezone.now())
+    reply = staff_client.post(status_url("response_reopen", survey_response), {"correction-reason": REASON})
+    assert reply.status_code == 302
+    history = staff_client.get(detail_url(survey_response)).context["record"].history
+    assert [(c.what, c.who, c.reason) for c in history] == [("reopened", staff, REASON)]
