@@ -80,7 +80,7 @@ format: $(VENV)/.installed-dev
 
 ## messages: refresh and compile the fi/sv/en catalogues (needs gettext; the .mo files are committed)
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench --ignore=assets
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean-var:

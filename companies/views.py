@@ -69,6 +69,8 @@ def detail(request, pk):
             "tenancies": tenancies,
             "contacts": contacts,
             "units": company.units.all(),
+            # Its surveys and how far it got; the answers themselves only on the staff's response page.
+            "survey_responses": company.survey_responses.select_related("survey").order_by("-survey__opens_at"),
             "today": timezone.localdate(),
         },
     )

@@ -3,11 +3,16 @@ the mail still owed to companies.
 
 Once a survey has answers, a question's type and a choice's stored value are
 read-only, so answers already given keep their meaning. No bulk delete of
-responses or answers: that is how survey tools lose data.
+responses or answers: that is how survey tools lose data. Answers are read-only
+here: staff correct them on the response's staff page, through the company's
+own form and with a reason (surveys.views.responses).
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -196,13 +201,37 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _staff_page_link(response: Response) -> str:
+    url = reverse("surveys:response", args=[response.survey.slug, response.pk])
+    return format_html(
+        '<a href="{}">{}</a>', url, _("Read and correct the answers on the response page (with a reason)")
+    )
+
+
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
+    """The history is read, never reverted: a revert would store an old value past the form and its reason."""
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class AnswerInline(admin.TabularInline):
+    """The answers as stored, read-only: a correction goes through the response page's form."""
+
     model = Answer
     fields = ["question", "value", "other_text", "updated_at"]
-    readonly_fields = ["question", "updated_at"]
+    readonly_fields = fields
     extra = 0
     max_num = 0
     can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return (
@@ -214,12 +243,13 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(NoRevertHistoryAdmin):
     list_display = ["company", "survey", "status_label", "submitted_at", "last_saved_at"]
     list_filter = ["survey", StatusFilter, "company__industry_section", "company__kind"]
     search_fields = ["company__name", "company__business_id"]
     list_select_related = ["company", "survey"]
     fields = [
+        "staff_page",
         "survey",
         "company",
         "first_opened_at",
@@ -231,6 +261,10 @@ class ResponseAdmin(SimpleHistoryAdmin):
     readonly_fields = fields
     inlines = [AnswerInline]
     actions = ["send_reminders", "send_new_links"]
+
+    @admin.display(description=_("changes"))
+    def staff_page(self, response):
+        return _staff_page_link(response)
 
     @admin.display(description=_("status"))
     def status_label(self, response):
@@ -302,20 +336,28 @@ class ResponseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(NoRevertHistoryAdmin):
     list_display = ["response", "question_code", "value", "updated_at"]
     list_filter = ["response__survey"]
     search_fields = ["response__company__name", "question__code"]
     list_select_related = ["response__company", "response__survey", "question"]
-    fields = ["response", "question", "value", "other_text", "updated_at"]
-    readonly_fields = ["response", "question", "updated_at"]
+    fields = ["staff_page", "response", "question", "value", "other_text", "updated_at"]
+    readonly_fields = fields
 
     @admin.display(description=_("question"), ordering="question__code")
     def question_code(self, answer):
         return answer.question.code
 
+    @admin.display(description=_("changes"))
+    def staff_page(self, answer):
+        return _staff_page_link(answer.response)
+
     def has_add_permission(self, request):
         return False  # answers come from the survey pages
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only: a raw JSON value could hold what the company's form refuses (a label for a code, a bad date).
+        return False
 
     def get_actions(self, request):
         return _without_delete_selected(super().get_actions(request))

@@ -427,3 +427,25 @@ class SectionForm(forms.Form):
                     other = (self.cleaned_data.get(question.code + OTHER_SUFFIX) or "").strip()
             result[question.pk] = (value, other)
         return result
+
+
+# Staff acting on an organisation's behalf -----------------------------------------------------------------------
+
+# The history keeps the reason in a column of this size (django-simple-history's history_change_reason).
+REASON_MAX_LENGTH = 100
+
+
+class ReasonForm(forms.Form):
+    """Why staff change an organisation's response; the history keeps it beside the change."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("A short note kept in the history, e.g. “Corrected by phone with the company, 3 Nov.”"),
+        error_messages={"required": _("Give a reason for the change.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Prefixed: the page's own fields are named by the questions' codes.
+        kwargs.setdefault("prefix", "correction")
+        super().__init__(*args, **kwargs)

@@ -157,14 +157,12 @@ def submissions_by_day(survey: Survey) -> list[tuple[datetime.date, int]]:
     return points
 
 
-def pending_responses(*, survey: Survey):
-    """The invited organisations that have not submitted, by name: a query to paginate."""
-    return (
-        invited_responses(survey)
-        .filter(submitted_at__isnull=True)
-        .select_related("company")
-        .order_by("company__name", "pk")
-    )
+def pending_responses(*, survey: Survey, include_submitted: bool = False):
+    """The invited organisations that have not submitted (or all of them), by name: a query to paginate."""
+    responses = invited_responses(survey)
+    if not include_submitted:
+        responses = responses.filter(submitted_at__isnull=True)
+    return responses.select_related("company").order_by("company__name", "pk")
 
 
 def invited_rows(responses, on: datetime.date | None = None) -> list[Invited]:
@@ -510,9 +508,10 @@ def _figures(answers, questions: list[Question], *, with_names: bool, texts_limi
 def results_state(responses) -> dict:
     """How many responses count, and when the latest was saved and submitted; one query.
 
-    A saved page, a submit or a removed response changes it, so a cache keyed by it is computed again after
-    each of those; a change that moves none of them (an answer corrected in the admin, an organisation moving
-    building) shows once the cached entry expires.
+    A saved page, a staff correction (saved as a page is), a submit, a submit on the organisation's behalf, a
+    reopening or a removed response changes it, so a cache keyed by it is computed again after each of those. The
+    admin stores no answer. A change that moves none of them (an organisation moving building) shows once the
+    cached entry expires.
     """
     return responses.aggregate(count=Count("pk"), saved=Max("last_saved_at"), submitted=Max("submitted_at"))
 

@@ -236,9 +236,17 @@ def invitation_open(*, token: str, now=None) -> Invitation | None:
 # Saving a page -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StaffEdit:
+    """A staff member's change on an organisation's behalf: who made it and why, for the history."""
+
+    user: object
+    reason: str
+
+
 @dataclass
 class PageResult:
-    status: str  # saved, invalid, conflict, closed, not_open
+    status: str  # saved, invalid, conflict, closed, not_open; unchanged (a staff edit that changed nothing)
     _form: SectionForm | None = None
     changes: list[tuple[Question, str, str]] = field(default_factory=list)  # (question, theirs, yours)
     _refill: Callable[[], SectionForm] | None = field(default=None, repr=False)
@@ -258,18 +266,31 @@ class PageResult:
         return self._form
 
 
-def page_save(*, response: Response, section: Section, data, require_complete: bool = False, now=None) -> PageResult:
-    """Validate one page and write its answers as a draft, unless it is stale or the survey is not open."""
+def page_save(
+    *,
+    response: Response,
+    section: Section,
+    data,
+    require_complete: bool = False,
+    now=None,
+    staff_edit: StaffEdit | None = None,
+) -> PageResult:
+    """Validate one page and write its answers as a draft, unless it is stale or the survey is not open.
+
+    A `staff_edit` (a correction on the organisation's behalf) is checked by the same form and the same version
+    rule, also outside the answering time; its history rows carry the staff member and the reason, and a
+    correction that changes nothing writes nothing.
+    """
     questions = list(section_questions(section))
     fixed_now = now is not None
     now = now or timezone.now()
     # A submitted response stays complete: every later save must keep it so.
     require_complete = require_complete or response.is_submitted
     form = build_form(response, section, questions, data, require_complete=require_complete)
-    if not response.survey.has_opened(now):
+    if staff_edit is None and not response.survey.has_opened(now):
         form.is_valid()
         return PageResult("not_open", form)
-    if response.survey.has_closed(now):
+    if staff_edit is None and response.survey.has_closed(now):
         form.is_valid()
         return PageResult("closed", form)
     if not form.is_valid():
@@ -280,7 +301,7 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
         locked = Response.objects.select_for_update().only("pk", "submitted_at").get(pk=response.pk)
         state, _created = PageState.objects.get_or_create(response=response, section=section)
         # The lock may have waited; the deadline is checked again at the moment of writing.
-        if response.survey.has_closed(now if fixed_now else timezone.now()):
+        if staff_edit is None and response.survey.has_closed(now if fixed_now else timezone.now()):
             return PageResult("closed", form)
         current = stored_answers(response)
         answers = form.answers()
@@ -289,8 +310,10 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
             if changes:
                 return _conflict(response, section, questions, data, state, changes)
             # Stale, but identical to what is stored (a double click, or a colleague typing the same): no loss.
-        _write_answers(response, questions, answers, current)
-        _clear_hidden_answers(response, current)
+        if staff_edit is not None and not _changes(questions, current, answers):
+            return PageResult("unchanged", form)
+        _write_answers(response, questions, answers, current, staff_edit)
+        _clear_hidden_answers(response, current, staff_edit)
         if locked.submitted_at is not None:
             # An edit after submitting: the workforce needs made from the table follow it.
             needs_sync_from_response(response=response)
@@ -323,7 +346,7 @@ def _conflict(response, section, questions, data, state, changes) -> PageResult:
     return PageResult("conflict", refreshed, changes)
 
 
-def _clear_hidden_answers(response: Response, current: dict[int, Answer]) -> None:
+def _clear_hidden_answers(response: Response, current: dict[int, Answer], staff_edit: StaffEdit | None = None) -> None:
     """Delete answers of questions on other pages that a changed condition now hides."""
     questions = survey_questions(response).filter(shown_if_choice__isnull=False).prefetch_related(None)
     values = {pk: answer.value for pk, answer in current.items()}
@@ -333,10 +356,12 @@ def _clear_hidden_answers(response: Response, current: dict[int, Answer]) -> Non
             hidden.append(question.pk)
             del values[question.pk]
     if hidden:
-        _delete_with_history(list(Answer.objects.filter(response=response, question_id__in=hidden)))
+        _delete_with_history(list(Answer.objects.filter(response=response, question_id__in=hidden)), staff_edit)
 
 
-def _write_answers(response: Response, questions, answers: dict, current: dict[int, Answer]) -> None:
+def _write_answers(
+    response: Response, questions, answers: dict, current: dict[int, Answer], staff_edit: StaffEdit | None = None
+) -> None:
     """Write a page's answers in a number of queries that does not grow with its questions.
 
     New answers are inserted together, changed ones updated together, emptied ones deleted together; each with
@@ -359,15 +384,23 @@ def _write_answers(response: Response, questions, answers: dict, current: dict[i
             # bulk_update does not apply auto_now: the time is set here as save() would.
             answer.value, answer.other_text, answer.updated_at = value, other, timezone.now()
             changed.append(answer)
+    who = _history_attributes(staff_edit)
     if created:
-        bulk_create_with_history(created, Answer)
+        bulk_create_with_history(created, Answer, **who)
     if changed:
-        bulk_update_with_history(changed, Answer, ["value", "other_text", "updated_at"])
+        bulk_update_with_history(changed, Answer, ["value", "other_text", "updated_at"], **who)
     if emptied:
-        _delete_with_history(emptied)
+        _delete_with_history(emptied, staff_edit)
 
 
-def _delete_with_history(answers: list[Answer]) -> None:
+def _history_attributes(staff_edit: StaffEdit | None) -> dict:
+    """The history's user and reason of a staff edit; nothing for a company's save (the request decides)."""
+    if staff_edit is None:
+        return {}
+    return {"default_user": staff_edit.user, "default_change_reason": staff_edit.reason}
+
+
+def _delete_with_history(answers: list[Answer], staff_edit: StaffEdit | None = None) -> None:
     """Delete answers in two queries, with the "-" history row each `answer.delete()` would have written.
 
     A queryset delete would still send post_delete once per answer (simple-history listens to it) and so write
@@ -380,8 +413,8 @@ def _delete_with_history(answers: list[Answer]) -> None:
         [
             history(
                 history_date=now,
-                history_user=history.get_default_history_user(answer),
-                history_change_reason=None,
+                history_user=staff_edit.user if staff_edit else history.get_default_history_user(answer),
+                history_change_reason=staff_edit.reason if staff_edit else None,
                 history_type="-",
                 **{field.attname: getattr(answer, field.attname) for field in history.tracked_fields},
             )

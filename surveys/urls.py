@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answering, inviting, staff
+from .views import answering, inviting, responses, staff
 
 app_name = "surveys"
 
@@ -21,4 +21,13 @@ urlpatterns = [
     path("surveys/<slug:slug>/remind/<int:company_id>/", staff.remind, name="remind"),
     path("surveys/<slug:slug>/invite/", inviting.invite, name="invite"),
     path("surveys/<slug:slug>/invite/send/", inviting.invite_send, name="invite_send"),
+    # One organisation's response: staff only
+    path("surveys/<slug:slug>/responses/<int:pk>/", responses.response_detail, name="response"),
+    path(
+        "surveys/<slug:slug>/responses/<int:pk>/pages/<int:number>/",
+        responses.response_correct,
+        name="response_correct",
+    ),
+    path("surveys/<slug:slug>/responses/<int:pk>/reopen/", responses.response_reopen, name="response_reopen"),
+    path("surveys/<slug:slug>/responses/<int:pk>/submit/", responses.response_submit, name="response_submit"),
 ]

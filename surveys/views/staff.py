@@ -67,8 +67,12 @@ def survey_list(request):
 def dashboard(request, slug):
     survey = get_object_or_404(Survey, slug=slug)
     progress = survey_progress(survey=survey)
-    paginator = Paginator(pending_responses(survey=survey), PENDING_PAGE_SIZE)
-    paginator.count = progress.overall.invited - progress.overall.submitted  # known already: no COUNT query
+    # By default the organisations still to submit; ?show=all lists the submitted ones too (staff open their answers).
+    show_all = request.GET.get("show") == "all"
+    rows = pending_responses(survey=survey, include_submitted=show_all)
+    paginator = Paginator(rows, PENDING_PAGE_SIZE)
+    # Known already: no COUNT query.
+    paginator.count = progress.overall.invited - (0 if show_all else progress.overall.submitted)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "survey": survey,
@@ -77,6 +81,7 @@ def dashboard(request, slug):
         "industry_chart": response_rate_chart(progress.by_section, _("Response rate by industry section")),
         "submissions_chart": submissions_chart(survey, submissions_by_day(survey), progress.overall.invited),
         "page": page,
+        "show_all": show_all,
         "pending": invited_rows(page.object_list),
         "days_left": days_to_deadline(survey),
         "is_open": survey.is_open(),

@@ -76,6 +76,10 @@ def _slug(world: World) -> dict:
     return {"slug": world.survey.slug}
 
 
+def _response(world: World) -> dict:
+    return {"slug": world.survey.slug, "pk": world.response.pk}
+
+
 def _to(name: str, kwargs: Callable[[World], dict] = lambda world: {}) -> Callable[[World], str]:
     return lambda world: reverse(name, kwargs=kwargs(world))
 
@@ -139,6 +143,12 @@ RULES: dict[str, Rule] = {
     # Inviting changes who gets mail: staff only. The first POST of a choice shows the confirmation and sends nothing.
     "surveys:invite": Rule(WRITE, _slug, query="scope=all&resend=on"),
     "surveys:invite_send": _post_only({**WRITE, "staff": 200}, kwargs=_slug, data=lambda world: {"scope": "all"}),
+    # One organisation's response: identified answers, staff only; viewers never (see IDENTIFIED_ADMIN_PAGES too).
+    "surveys:response": Rule(WRITE, _response),
+    "surveys:response_correct": Rule(WRITE, lambda world: {**_response(world), "number": 1}, wrong_method=None),
+    # Without a reason nothing changes: the page again with the reason's error (400).
+    "surveys:response_reopen": _post_only({**WRITE, "staff": 400}, kwargs=_response),
+    "surveys:response_submit": _post_only({**WRITE, "staff": 400}, kwargs=_response),
     # Interviews and workshops
     "workshops:interviews": Rule(READ),
     "workshops:interview_create": Rule(WRITE, wrong_method=None),
@@ -285,6 +295,36 @@ def test_the_admin_lets_in_staff_and_viewers_only_and_viewers_change_nothing(wor
     trust_figure(
         "let in without a right", sum(clients[r].get(index).status_code == 200 for r in expected if expected[r] != 200)
     )
+
+
+# The admin's pages of identified answers: staff read them (read-only), viewers never.
+IDENTIFIED_ADMIN_PAGES = (
+    ("surveys_response_changelist", None),
+    ("surveys_response_change", "response"),
+    ("surveys_response_history", "response"),
+    ("surveys_answer_changelist", None),
+    ("surveys_answer_change", "answer"),
+    ("surveys_answer_history", "answer"),
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "obj"), IDENTIFIED_ADMIN_PAGES)
+def test_the_admin_pages_of_identified_answers_are_for_staff_only(name, obj, world, clients):
+    question = world.survey.sections.order_by("order").first().questions.order_by("order").first()
+    answer = Answer.objects.create(response=world.response, question=question, value="Salainen vastaus")
+    args = {"response": [world.response.pk], "answer": [answer.pk], None: []}[obj]
+    url = reverse(f"admin:{name}", args=args)
+    login = reverse("admin:login") + "?next=" + url
+    expected = {"anonymous": login, "outsider": login, "viewer": 403, "staff": 200, "company": login}
+    for role, answer_expected in expected.items():
+        reply = clients[role].get(url)
+        if isinstance(answer_expected, int):
+            assert reply.status_code == answer_expected, role
+        else:
+            assert (reply.status_code, reply["Location"]) == (302, answer_expected), role
+        if role != "staff":
+            assert b"Salainen vastaus" not in reply.content, role
 
 
 # Company A and company B ------------------------------------------------------------------------------------------

@@ -46,6 +46,11 @@ NOT_HERE = {
 }
 
 
+# The survey's page form: the company's own, and the same form in which staff correct a response.
+SURVEY_PAGES = {"surveys:page", "surveys:response_correct"}
+CORRECTION_REASON = "correction-reason"
+
+
 def _poster(rule: Rule) -> str | None:
     if rule.method != "get" or rule.wrong_method is not None:
         return None
@@ -138,16 +143,17 @@ def _check_model_form(client, url: str, field_name: str, value: str, reply_get, 
 def test_every_form_field_takes_hostile_values_without_a_server_error(name, world, clients):
     rule = RULES[name]
     client = clients[_poster(rule)]
-    if name == "surveys:page":
+    if name in SURVEY_PAGES:
         _add_table_question(world)
-        urls = [reverse(name, kwargs={"number": n}) for n in range(1, world.survey.sections.count() + 1)]
+        numbers = range(1, world.survey.sections.count() + 1)
+        urls = [reverse(name, kwargs={**rule.kwargs(world), "number": n}) for n in numbers]
     else:
         urls = [reverse(name, kwargs=rule.kwargs(world))]
     list_url = _list_page(name)
 
     def check(url, page, reply_get, field_name, value):
         with rolled_back():
-            if name == "surveys:page":
+            if name in SURVEY_PAGES:
                 _check_survey_page(client, url, page, field_name, value, world)
             else:
                 _check_model_form(client, url, field_name, value, reply_get, page, list_url)
@@ -176,7 +182,10 @@ def test_every_form_field_takes_hostile_values_without_a_server_error(name, worl
 
 def _check_survey_page(client, url, page, field_name: str, value: str, world: World) -> None:
     before = _snapshot(Answer)
-    reply = post_form(client, url, {**page.data, field_name: [value], "action": ["save"]})
+    data = {**page.data, "action": ["save"]}
+    if CORRECTION_REASON in data:
+        data[CORRECTION_REASON] = ["Hostile values tried"]  # a correction needs a reason, unless that is the probe
+    reply = post_form(client, url, {**data, field_name: [value]})
     assert reply.status_code < 500, f"POST {url} {field_name}={value!r}: {reply.status_code}"
     if reply.status_code != 302:
         assert _snapshot(Answer) == before, f"POST {url} {field_name}={value!r}: a refused page changed the answers"
@@ -215,7 +224,7 @@ def _admin_change_urls(client) -> list[str]:
 @pytest.mark.django_db
 def test_every_admin_change_form_takes_hostile_values_without_a_server_error(world, staff):
     client = logged_in(staff)
-    # An answer, so that the answer admin (its JSON value) is among the forms.
+    # An answer: the answer admin and the response's inline show it read-only (no form field to post).
     question = Question.objects.get(section__survey=world.survey, code="employees")
     Answer.objects.get_or_create(response=world.response, question=question, defaults={"value": 5})
     urls = _admin_change_urls(client)

@@ -130,6 +130,51 @@ class TestPages:
             assert response.status_code == 302 and "/admin/login/" in response.url
 
 
+class TestAnswersAreReadOnly:
+    """No admin path stores an answer: corrections go through the company's form on the response page."""
+
+    def test_the_answer_change_page_is_read_only_and_links_to_the_response_page(self, staff_client, answered):
+        answer = Answer.objects.get()
+        page = staff_client.get(change(answer))
+        assert page.status_code == 200
+        assert not page.context["adminform"].form.fields  # every field is read-only
+        response = answer.response
+        assert reverse("surveys:response", args=[response.survey.slug, response.pk]) in page.content.decode()
+        reply = staff_client.post(change(answer), {"value": '"10–49 henkilöä"', "other_text": ""})
+        assert reply.status_code == 403
+        answer.refresh_from_db()
+        assert answer.value == "yes"
+
+    def test_the_response_change_page_edits_no_answer(self, staff_client, answered):
+        response = Response.objects.get()
+        page = staff_client.get(change(response))
+        assert reverse("surveys:response", args=[response.survey.slug, response.pk]) in page.content.decode()
+        inline = page.context["inline_admin_formsets"][0]
+        assert not inline.has_change_permission
+        data = form_data(page) | {"answers-0-value": '"no"', "answers-0-id": str(Answer.objects.get().pk)}
+        staff_client.post(change(response), data)
+        assert Answer.objects.get().value == "yes"
+
+    @pytest.mark.parametrize("model", ["answer", "response"])
+    def test_the_history_is_never_reverted(self, staff_client, answered, model):
+        answer = Answer.objects.get()
+        answer.value = "no"
+        answer.save()
+        obj = answer if model == "answer" else answer.response
+        if model == "response":
+            obj.submitted_at = timezone.now()
+            obj.save()
+        oldest = obj.history.earliest("history_date")
+        url = reverse(f"admin:surveys_{model}_simple_history", args=[obj.pk, oldest.history_id])
+        assert staff_client.get(url).status_code == 200
+        assert staff_client.post(url, {}).status_code == 403
+        answer.refresh_from_db()
+        obj.refresh_from_db()
+        assert answer.value == "no"
+        if model == "response":
+            assert obj.submitted_at is not None
+
+
 class TestAnsweredSurveysKeepTheirMeaning:
     def test_type_and_choice_values_are_editable_before_any_answer(self, staff_client):
         question = QuestionFactory(type=Question.Type.SINGLE_CHOICE)
