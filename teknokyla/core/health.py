@@ -1,8 +1,10 @@
-"""Checks that the database and the broker answer, each within a second or two."""
+"""Checks that the database and the broker answer, each within a second or two, and that the search analyser loaded."""
 
 from django.conf import settings
 from django.db import connection
 from kombu import Connection
+
+from search.analysis import analyser_loaded
 
 
 def database_ok() -> bool:
@@ -23,3 +25,8 @@ def broker_ok(url: str | None = None) -> bool:
             return True
     except Exception:
         return False
+
+
+def search_analyser_ok() -> bool:
+    """True when Voikko is loaded; False means the search runs in its reduced mode (PostgreSQL's Finnish)."""
+    return analyser_loaded()

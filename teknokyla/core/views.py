@@ -24,6 +24,8 @@ def healthz(request):
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable"}
     body.update({name: "ok" if ok else "down" for name, ok in checks.items()})
+    # Without Voikko the portal still works (the search in its reduced mode): reported, not a failure.
+    body["search_analyser"] = "loaded" if health.search_analyser_ok() else "missing"
     return JsonResponse(body, status=200 if healthy else 503)
 
 
