@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from search import services as search_services
 from workforce.survey import needs_sync_from_response, rows_text, skill_area_names
 
 from . import content
@@ -283,6 +284,7 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
         if response.survey.has_closed(now if fixed_now else timezone.now()):
             return PageResult("closed", form)
         current = stored_answers(response)
+        before = {answer.pk for answer in current.values()}
         answers = form.answers()
         if form.cleaned_data["version"] != state.version:
             changes = _changes(questions, current, answers)
@@ -291,6 +293,8 @@ def page_save(*, response: Response, section: Section, data, require_complete: b
             # Stale, but identical to what is stored (a double click, or a colleague typing the same): no loss.
         _write_answers(response, questions, answers, current)
         _clear_hidden_answers(response, current)
+        # The answers are written in bulk (no signals): their search entries follow here, in the same transaction.
+        search_services.answers_index(ids=before | {answer.pk for answer in current.values()})
         if locked.submitted_at is not None:
             # An edit after submitting: the workforce needs made from the table follow it.
             needs_sync_from_response(response=response)
