@@ -1,5 +1,7 @@
 from django.urls import path
 
+from search import views as search_views
+
 from .views import plan, records
 
 app_name = "workshops"
@@ -26,5 +28,6 @@ urlpatterns = [
     path("measures/new/", plan.measure_create, name="measure_create"),
     path("measures/<int:pk>/", plan.measure_detail, name="measure"),
     path("measures/<int:pk>/edit/", plan.measure_edit, name="measure_edit"),
-    path("search/", plan.search, name="search"),
+    # The search of every kind of record (the search app) keeps the address it had here.
+    path("search/", search_views.search_page, name="search"),
 ]
