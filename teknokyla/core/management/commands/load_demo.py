@@ -11,6 +11,7 @@ from django.db import transaction
 
 from companies import demo as companies_demo
 from reports import demo as reports_demo
+from search import indexing as search_indexing
 from surveys import demo as surveys_demo
 from teknokyla.core.groups import STAFF_GROUP, VIEWER_GROUP
 from workforce import demo as workforce_demo
@@ -54,6 +55,9 @@ class Command(BaseCommand):
         plan = reports_demo.load_plan()
         reports_demo.tie_demo_measures(plan)
         self.stdout.write(f"Demo development plan: {plan.title}, {plan.goals.count()} goals.")
+        # The demo answers are written in bulk (no signals): the whole index is written once, at the end.
+        entries = sum(search_indexing.rebuild().values())
+        self.stdout.write(f"Search index: {entries} entries.")
         for username, password in passwords.items():
             self.stdout.write(self.style.SUCCESS(f"Demo login: {username} / {password}"))
 
