@@ -57,5 +57,7 @@ def search_page(request):
         "total": results.total if results else 0,
         "facets": [(kind, Entry.Kind(kind).label, count) for kind, count in results.counts.items()] if results else [],
         "reduced": not analyser_loaded(),
+        "filtered": any(form.data.get(name) for name in ("kind", "theme", "building", "date_from", "date_to"))
+        or bool(form.errors),
     }
     return render(request, "search/search.html", context)
