@@ -167,40 +167,51 @@ def _conditions(query: Query, filters: Filters, *, staff: bool) -> tuple[str, li
     return " AND ".join(where), params, rank, rank_params
 
 
+def _fetch(query: Query, filters: Filters, kinds: list[str], *, staff: bool, page: int) -> tuple[dict, list]:
+    """({kind: hits}, the page's rows) in one statement: the matches are found and ranked once for both."""
+    where, params, rank, rank_params = _conditions(query, filters, staff=staff)
+    table = Entry._meta.db_table
+    # Only constants and the conditions' placeholders are formatted in; every value is a parameter.
+    sql = f"""
+        WITH hits AS MATERIALIZED (
+            SELECT id, kind, date, {rank} AS rank FROM {table} WHERE {where}
+        ), page AS (
+            SELECT id, rank FROM hits WHERE kind = ANY(%s)
+            ORDER BY rank DESC, date DESC NULLS LAST, id DESC LIMIT %s OFFSET %s
+        )
+        SELECT kind, count(*), NULL::bigint, NULL, NULL, NULL, NULL::date, NULL, NULL::real FROM hits GROUP BY kind
+        UNION ALL
+        SELECT e.kind, NULL, e.id, e.title, e.url, e.detail, e.date, e.body, p.rank
+        FROM page p JOIN {table} e ON e.id = p.id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rank_params, *params, kinds, PER_PAGE, (page - 1) * PER_PAGE])
+        rows = cursor.fetchall()
+    counts = {row[0]: row[1] for row in rows if row[1] is not None}
+    # (kind, id, title, url, detail, date, body, rank), in the order of the ranking (UNION ALL keeps none).
+    hits = [(row[0], *row[2:]) for row in rows if row[1] is None]
+    hits.sort(key=lambda hit: (-hit[7], -(hit[5].toordinal() if hit[5] else 0), -hit[1]))
+    return counts, hits
+
+
 def search(text: str, filters: Filters | None = None, *, staff: bool, page: int = 1) -> Results | None:
-    """One page of hits, best first, and the hits per kind: two queries whatever the number of hits."""
+    """One page of hits, best first, and the hits per kind: one query whatever the number of hits."""
     query = parse(text)
     if query is None:
         return None
     filters = filters or Filters()
-    where, params, rank, rank_params = _conditions(query, filters, staff=staff)
-    table = Entry._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT kind, count(*) FROM {table} WHERE {where} GROUP BY kind", params)  # noqa: S608
-        counts = dict(cursor.fetchall())
-        kinds = [kind for kind in filters.kinds if kind in Entry.Kind.values] or list(Entry.Kind.values)
-        total = sum(counts.get(kind, 0) for kind in kinds)
-        pages = max(1, -(-total // PER_PAGE))
-        page = min(max(1, page), pages)
-        hits = []
-        if total:
-            cursor.execute(
-                f"SELECT kind, title, url, detail, date, body, {rank} AS rank FROM {table}"  # noqa: S608
-                f" WHERE {where} AND kind = ANY(%s)"
-                " ORDER BY rank DESC, date DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
-                [*rank_params, *params, kinds, PER_PAGE, (page - 1) * PER_PAGE],
-            )
-            hits = [
-                Hit(
-                    kind=kind,
-                    title=highlight(title, query),
-                    url=url,
-                    detail=detail,
-                    date=date,
-                    snippet=snippet(body, query),
-                )
-                for kind, title, url, detail, date, body, _rank in cursor.fetchall()
-            ]
+    kinds = [kind for kind in filters.kinds if kind in Entry.Kind.values] or list(Entry.Kind.values)
+    page = max(1, page)
+    counts, rows = _fetch(query, filters, kinds, staff=staff, page=page)
+    total = sum(counts.get(kind, 0) for kind in kinds)
+    pages = max(1, -(-total // PER_PAGE))
+    if page > pages:  # a page beyond the last (an old link): the last one, with one more query
+        page = pages
+        counts, rows = _fetch(query, filters, kinds, staff=staff, page=page)
+    hits = [
+        Hit(kind=kind, title=highlight(title, query), url=url, detail=detail, date=date, snippet=snippet(body, query))
+        for kind, _id, title, url, detail, date, body, _rank in rows
+    ]
     ordered = {kind: counts[kind] for kind in Entry.Kind.values if counts.get(kind)}
     return Results(query=query, counts=ordered, hits=hits, total=total, page=page, pages=pages)
 

@@ -103,8 +103,8 @@ def test_results_come_in_pages(staff_client):
 @pytest.mark.parametrize("count", [2, 40])
 def test_the_query_count_does_not_grow_with_the_hits(staff_client, django_assert_num_queries, count):
     interviews(count)
-    # session, user, the user's groups, the themes and the buildings of the filters, the counts per kind, the page
-    with django_assert_num_queries(7):
+    # session, user, the user's groups, the themes and the buildings of the filters, the hits (counted and paged)
+    with django_assert_num_queries(6):
         response = staff_client.get(URL, {"q": "vety"})
     assert response.context["results"].total == count
 
@@ -120,3 +120,9 @@ def test_refuses_outsiders(outsider_client):
 
 def test_refuses_post(staff_client):
     assert staff_client.post(URL, {"q": "vety"}).status_code == 405
+
+
+def test_a_page_beyond_the_last_shows_the_last(staff_client):
+    interviews(PER_PAGE + 3)
+    results = staff_client.get(URL, {"q": "vety", "page": 99}).context["results"]
+    assert results.page == 2 and len(results.hits) == 3
