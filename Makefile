@@ -20,10 +20,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 run: $(VENV)/.installed-run system-pdf
 	$(PY) -m teknokyla.devservices run
 
-# System packages from Debian: Pango and fonts for WeasyPrint's PDF, Chromium for the browser tests, and LibreOffice
+# System packages from Debian: Pango and fonts for WeasyPrint's PDF, Voikko (the Finnish morphological analyser
+# and its dictionary) for the search, Chromium for the browser tests, and LibreOffice
 # Writer (headless, without recommends) with which a test opens the plan's Word edition and prints it to PDF.
 # As root we install what is missing; otherwise we say what to install.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+SEARCH_PACKAGES := libvoikko1 voikko-fi
 OFFICE_PACKAGES := libreoffice-writer-nogui
 define apt_ensure
 	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
@@ -34,7 +36,7 @@ define apt_ensure
 endef
 
 system-pdf:
-	$(call apt_ensure,$(PDF_PACKAGES))
+	$(call apt_ensure,$(PDF_PACKAGES) $(SEARCH_PACKAGES))
 
 chromium:
 	$(call apt_ensure,chromium)

@@ -41,6 +41,8 @@ REPORT_VILLAGE_S = 10
 REPORT_REGION_S = 120
 REPORT_REGION_MB = 1024
 WORKER_RSS_MB = 150
+SEARCH_P95_MS = 100
+INDEX_NOTE_MS = 50
 
 
 class Stopped(Exception):
@@ -162,6 +164,14 @@ class Runner:
         result = {"data": plan["counts"], "survey": plan["survey"], "pages": plan["pages"]}
         result.update(json.loads(self.child("bench.queries", "--plan", plan["path"], database=database)))
         self.say(f"{size}: queries per page {result['queries']}, Django CPU ms per page {result['cpu_ms']}")
+        result["search"] = json.loads(
+            self.child("bench.search", "--plan", plan["path"], database=database, timeout=3600)
+        )
+        search = result["search"]
+        self.say(
+            f"{size}: search index of {search['entries']} entries rebuilt in {search['rebuild_s']} s; a note indexed"
+            f" in {search['index_note_ms']['p95']} ms p95; search p95 {search['search_p95_ms']} ms"
+        )
 
         port = stack.free_port()
         env = {**self.env_for(database), "GUNICORN_BIND": f"127.0.0.1:{port}"}
@@ -281,6 +291,21 @@ def targets(results: dict) -> list[dict]:
         grow_data = sizes["region"]["data"]["answers"] / max(sizes["village"]["data"]["answers"], 1)
         add("report time grows no faster than the answers (time ratio ≤ data ratio)",
             f"{grow_time:.1f}× / {grow_data:.0f}×", "≤", grow_time <= grow_data)  # fmt: skip
+    for size_name, size in sizes.items():
+        search = size.get("search")
+        if search:
+            add(f"{size_name}: search p95 (slowest of the words), ms", search["search_p95_ms"], SEARCH_P95_MS,
+                search["search_p95_ms"] < SEARCH_P95_MS)  # fmt: skip
+            add(f"{size_name}: indexing a typical note p95, ms", search["index_note_ms"]["p95"], INDEX_NOTE_MS,
+                search["index_note_ms"]["p95"] < INDEX_NOTE_MS)  # fmt: skip
+    if "village" in sizes and "region" in sizes and "search" in sizes["region"]:
+        counts = {
+            name: {q: entry["queries"] for q, entry in sizes[name]["search"]["queries"].items()}
+            for name in ("village", "region")
+        }
+        add("search queries equal whatever the hits", f"{set(counts['village'].values())} / "
+            f"{set(counts['region'].values())}", "equal", counts["village"] == counts["region"]
+            and len(set(counts["region"].values())) == 1)  # fmt: skip
     if "village" in sizes:
         seconds = sizes["village"]["report"]["seconds"]
         add("village: report, s", seconds, REPORT_VILLAGE_S, seconds < REPORT_VILLAGE_S)
@@ -338,6 +363,18 @@ def table(results: dict) -> str:
     row("report: s / peak RSS MB / pages", [
         f"{s['report']['seconds']} / {s['report']['peak_rss_mb']:.0f} / {s['report']['pages']}" for s in sizes
     ])  # fmt: skip
+    row("search: index entries / rebuild s", [
+        f"{s['search']['entries']} / {s['search']['rebuild_s']}" if "search" in s else "–" for s in sizes
+    ])  # fmt: skip
+    row("search: a note indexed p50/p95 ms", [
+        f"{s['search']['index_note_ms']['p50']}/{s['search']['index_note_ms']['p95']}" if "search" in s else "–"
+        for s in sizes
+    ])  # fmt: skip
+    for q in ("kiertotalouden", "kasvun"):
+        row(f"search {q!r}: hits, queries, p50/p95 ms", [
+            "{hits}, {queries}, {p50_ms}/{p95_ms}".format(**s["search"]["queries"][q]) if "search" in s else "–"
+            for s in sizes
+        ])  # fmt: skip
     row("report through the worker, s", [s.get("report_via_worker", {}).get("seconds", "–") for s in sizes])
     lines.append("")
     lines.append("targets:")

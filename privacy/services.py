@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from companies import services as companies_services
 from companies.models import Contact
+from search import services as search_services
 from surveys import content, drafts
 from surveys.models import Answer, Invitation, OutgoingMail, Question, Survey
 from workshops.models import Attachment
@@ -202,6 +203,9 @@ def contact_erase_everywhere(*, contact: Contact) -> Counter:
     if contact.is_erased:  # its name is the placeholder now: nothing of the person is left to look for
         return Counter()
     needles = _needles(contact)
+    # The search index holds copies of the texts (and their terms): the entries that name the person are written
+    # again from their records once those are scrubbed.
+    mentioned = search_services.entries_matching(pattern=_pattern(needles)) if needles else []
     changed = _mentions(needles, replace_with=_erased_mark())
     changed[Session] += _scrub_kept_pages(needles)
     # Whom an invitation or reminder was mailed to: the mails stay counted on the invitation, without the person.
@@ -209,6 +213,7 @@ def contact_erase_everywhere(*, contact: Contact) -> Counter:
     contact.invitations.clear()
     companies_services.contact_erase(contact=contact)
     changed[Contact] += 1
+    search_services.entries_refresh(keys=mentioned)
     # Cached results pages may still show a text that named the person: now, and again once the erasure is visible.
     content.content_changed()
     transaction.on_commit(content.content_changed)
@@ -282,6 +287,7 @@ def survey_anonymise(*, survey: Survey, dry_run: bool = False) -> RetentionChang
         errors.update(last_error="")
         survey.anonymised_at = timezone.now()
         survey.save(update_fields=["anonymised_at"])
+        search_services.answers_index(ids=Answer.objects.filter(response__survey=survey).values_list("pk", flat=True))
     return change
 
 

@@ -23,6 +23,7 @@ from workforce.survey import needs_sync_from_response, rows_text, skill_area_nam
 from . import content
 from .forms import OTHER_SUFFIX, SectionForm, page_fields, to_initial
 from .models import OTHER_VALUE, Answer, Choice, Invitation, PageState, Question, Response, Section, hash_token
+from .signals import answers_written
 
 MAX_TOKEN_LENGTH = 100
 EMPTY = (None, "", [])
@@ -304,6 +305,7 @@ def page_save(
         if staff_edit is None and response.survey.has_closed(now if fixed_now else timezone.now()):
             return PageResult("closed", form)
         current = stored_answers(response)
+        before = {answer.pk for answer in current.values()}
         answers = form.answers()
         if form.cleaned_data["version"] != state.version:
             changes = _changes(questions, current, answers)
@@ -314,6 +316,8 @@ def page_save(
             return PageResult("unchanged", form)
         _write_answers(response, questions, answers, current, staff_edit)
         _clear_hidden_answers(response, current, staff_edit)
+        # Written in bulk, which sends no model signals: those who copy answers (the search index) are told here.
+        answers_written.send(sender=Answer, answer_ids=before | {answer.pk for answer in current.values()})
         if locked.submitted_at is not None:
             # An edit after submitting: the workforce needs made from the table follow it.
             needs_sync_from_response(response=response)

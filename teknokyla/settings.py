@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reports",
     "workforce",
     "privacy",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,8 @@ MEDIA_URL = "/private-files/"
 # Two-factor authentication of staff (django-otp TOTP). Optional per user; with STAFF_TWO_FACTOR_REQUIRED on, staff and
 # viewers without an authenticator are sent to set one up before any staff page.
 STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=False)
+# The Finnish search analyses words with Voikko; off (or without the library) it falls back to PostgreSQL's Finnish.
+SEARCH_VOIKKO_ENABLED = env.bool("SEARCH_VOIKKO_ENABLED", default=True)
 OTP_TOTP_ISSUER = "Teknologiakylä 3.0"
 # After each wrong code the next try waits 1, 2, 4, 8 … seconds (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1

@@ -31,4 +31,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("workforce/", include("workforce.urls")),
     path("", include("privacy.urls")),
+    path("", include("search.urls")),
 ]

@@ -16,7 +16,7 @@ urlpatterns = [
     path("workshops/<int:pk>/edit/", records.workshop_edit, name="workshop_edit"),
     path("<str:record>/<int:pk>/attachments/", records.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", records.attachment_download, name="attachment"),
-    # Plan: findings, measures, the board, search
+    # Plan: findings, measures, the board
     path("findings/", plan.finding_list, name="findings"),
     path("findings/new/", plan.finding_create, name="finding_create"),
     path("findings/board/", plan.board, name="board"),
@@ -26,5 +26,4 @@ urlpatterns = [
     path("measures/new/", plan.measure_create, name="measure_create"),
     path("measures/<int:pk>/", plan.measure_detail, name="measure"),
     path("measures/<int:pk>/edit/", plan.measure_edit, name="measure_edit"),
-    path("search/", plan.search, name="search"),
 ]

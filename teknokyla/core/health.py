@@ -1,4 +1,7 @@
-"""Checks that the database and the broker answer, each within a second or two."""
+"""Checks that the database and the broker answer, each within a second or two; and states that apps report beside
+them (`report`), which /healthz shows without failing on them."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -23,3 +26,12 @@ def broker_ok(url: str | None = None) -> bool:
             return True
     except Exception:
         return False
+
+
+# name -> a function giving a short state ("loaded", "missing"), registered by the apps in their ready().
+REPORTS: dict[str, Callable[[], str]] = {}
+
+
+def report(name: str, state: Callable[[], str]) -> None:
+    """Show `state()` under `name` in /healthz: something worth knowing that does not make the portal unhealthy."""
+    REPORTS[name] = state

@@ -17,6 +17,7 @@ def healthz(request):
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable"}
     body.update({name: "ok" if ok else "down" for name, ok in checks.items()})
+    body.update({name: state() for name, state in health.REPORTS.items()})
     return JsonResponse(body, status=200 if healthy else 503)
 
 

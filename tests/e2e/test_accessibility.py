@@ -141,7 +141,7 @@ def test_staff_pages_have_no_axe_violations(live_server, page, login, staff, dem
         "finding": reverse("workshops:finding", args=[Finding.objects.order_by("pk").first().pk]),
         "measures": reverse("workshops:measures"),
         "measure": reverse("workshops:measure", args=[Measure.objects.order_by("pk").first().pk]),
-        "search with results": reverse("workshops:search") + "?q=kiertotalous",
+        "search with results": reverse("search:search") + "?q=kiertotalous",
         "workforce matching": reverse("workforce:matching"),
         "workforce need": reverse("workforce:need", args=[WorkforceNeed.objects.order_by("pk").first().pk]),
         "plans": reverse("reports:plans"),

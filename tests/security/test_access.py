@@ -173,7 +173,7 @@ RULES: dict[str, Rule] = {
     "workshops:measure_create": Rule(WRITE, wrong_method=None),
     "workshops:measure": Rule(READ, _pk("measure")),
     "workshops:measure_edit": Rule(WRITE, _pk("measure"), wrong_method=None),
-    "workshops:search": Rule(READ, query="q=koodari"),
+    "search:search": Rule(READ, query="q=koodari"),
     # The plan and its PDF builds
     "reports:plans": Rule(READ),
     "reports:plan": Rule(READ, _pk("plan")),

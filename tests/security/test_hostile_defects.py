@@ -44,7 +44,7 @@ def test_pages_that_list_a_stored_year_one_moment_still_answer(world: World, sta
         reverse("workshops:interviews"),
         reverse("workshops:interview", args=[world.interview.pk]),
         reverse("workshops:interview_edit", args=[world.interview.pk]),
-        reverse("workshops:search") + "?q=koodari",
+        reverse("search:search") + "?q=koodari",
         reverse("workshops:finding_create") + f"?interview={world.interview.pk}",
         reverse("reports:report_preview", args=[world.plan.pk]),
         reverse("reports:plans"),

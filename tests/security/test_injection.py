@@ -138,8 +138,8 @@ def staff_pages(world: World, payload: str) -> list[str]:
         reverse("workshops:measures"),
         reverse("workshops:measure", args=[world.measure.pk]),
         reverse("workshops:measure_edit", args=[world.measure.pk]),
-        reverse("workshops:search") + f"?q={SEARCH_WORD}",  # snippets with the matches highlighted
-        reverse("workshops:search") + "?q=" + quote(payload),  # the query shown back in the search field
+        reverse("search:search") + f"?q={SEARCH_WORD}",  # snippets with the matches highlighted
+        reverse("search:search") + "?q=" + quote(payload),  # the query shown back in the search field
         reverse("reports:plans"),
         reverse("reports:plan", args=[world.plan.pk]),
         reverse("reports:plan_edit", args=[world.plan.pk]),

@@ -17,7 +17,7 @@ from workshops.search import (
 )
 from workshops.services.plan import finding_create, measure_create
 
-URL = reverse("workshops:search")
+URL = reverse("search:search")
 
 
 @pytest.fixture(autouse=True)

@@ -355,7 +355,3 @@ class MeasureFilterForm(forms.Form):
         if data.get("q", "").strip():
             queryset = search_measures(data["q"], queryset=queryset)
         return queryset
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search words"), required=False, max_length=200)

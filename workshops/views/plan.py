@@ -1,4 +1,4 @@
-"""Plan pages: findings, measures, the findings-by-theme board and the Finnish search."""
+"""Plan pages: findings, measures and the findings-by-theme board (the search is in the search app)."""
 
 from dataclasses import dataclass
 
@@ -18,12 +18,10 @@ from ..forms.plan import (
     FindingForm,
     MeasureFilterForm,
     MeasureForm,
-    SearchForm,
     finding_initial,
     measure_initial,
 )
 from ..models import Finding, Interview, Measure, Theme
-from ..search import search_all
 from ..services import plan as services
 
 PAGE_SIZE = 50
@@ -162,7 +160,7 @@ def measure_edit(request, pk):
     return _form_page(request, "workshops/plan/measure_form.html", {"measure": measure, "heading": heading}, form)
 
 
-# The board and the search --------------------------------------------------
+# The board --------------------------------------------------
 
 
 # The board shows a theme's most important findings; "show all" opens the finding list filtered by the theme.
@@ -202,13 +200,3 @@ def board(request):
         "chart": findings_chart(counts),
     }
     return render(request, "workshops/plan/board.html", context)
-
-
-@viewer_required
-@require_GET
-def search(request):
-    form = SearchForm(request.GET or None)
-    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    groups = search_all(q) if q else []
-    total = sum(len(group.hits) for group in groups)
-    return render(request, "workshops/plan/search.html", {"form": form, "q": q, "groups": groups, "total": total})

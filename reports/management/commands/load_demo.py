@@ -1,11 +1,14 @@
 """Load the demo data of the whole portal; safe to run again."""
 
+import io
 import json
+import re
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -54,6 +57,12 @@ class Command(BaseCommand):
         plan = reports_demo.load_plan()
         reports_demo.tie_demo_measures(plan)
         self.stdout.write(f"Demo development plan: {plan.title}, {plan.goals.count()} goals.")
+        # The demo answers are written in bulk (no signals): the whole index is written once, at the end, by the
+        # search app's own command (that app sits above this one and reads it).
+        printed = io.StringIO()
+        call_command("search_rebuild", stdout=printed)
+        entries = sum(int(count) for count in re.findall(r"^\w+: (\d+)$", printed.getvalue(), re.MULTILINE))
+        self.stdout.write(f"Search index: {entries} entries.")
         for username, password in passwords.items():
             self.stdout.write(self.style.SUCCESS(f"Demo login: {username} / {password}"))
 
