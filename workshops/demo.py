@@ -223,6 +223,8 @@ Kahden ohjelmisto- ja datayrityksen yhteishaastattelu.
 ## Klusteri ja luvat
 
 - Alueen bio- ja kiertotalouden sekä kaivostoiminnan klusteri kiinnostaa, mutta yhteistä kohtaamispaikkaa ei ole.
+- Perämerenkaaren vetyhankkeet kiinnostavat: sivuvirroista voisi jalostaa biokaasua ja vetyä, ja vedyn
+  varastointia haluttaisiin kokeilla kylässä.
 - Ympäristölupien käsittely kestää pitkään; koekäyttöön toivotaan neuvontaa.
 """,
     ),
