@@ -273,6 +273,10 @@ class ResponseAdmin(NoRevertHistoryAdmin):
     def has_add_permission(self, request):
         return False  # a response is made by the first invitation
 
+    def has_change_permission(self, request, obj=None):
+        # The changelist's actions (reminders, new links) need the right; one response's page is read-only.
+        return obj is None and super().has_change_permission(request, obj)
+
     def get_actions(self, request):
         return _without_delete_selected(super().get_actions(request))
 

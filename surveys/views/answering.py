@@ -207,7 +207,8 @@ class QuestionRow:
         return " ".join(ids)
 
 
-def _rows(form) -> list[QuestionRow]:
+def question_rows(form) -> list[QuestionRow]:
+    """The rows a page draws: the company's page and the staff's correction of it."""
     codes = {question.code for question in form.questions}
     data = getattr(form, "cleaned_data", {}) if form.is_bound else {}
     rows = []
@@ -222,7 +223,7 @@ def _rows(form) -> list[QuestionRow]:
     return rows
 
 
-def _error_summary(form, rows) -> list[tuple[str, str]]:
+def error_summary(form, rows) -> list[tuple[str, str]]:
     """(element id, message) for each error, in page order; the id is empty when no field can take focus."""
     errors = [("", error) for error in form.non_field_errors()]
     errors += [("", error) for error in form["version"].errors]
@@ -234,7 +235,7 @@ def _error_summary(form, rows) -> list[tuple[str, str]]:
 
 
 def _render_page(request, survey_response, sections, number, form, *, status=200, result=None, kept=False):
-    rows = _rows(form)
+    rows = question_rows(form)
     context = {
         "survey": survey_response.survey,
         "survey_response": survey_response,
@@ -245,7 +246,7 @@ def _render_page(request, survey_response, sections, number, form, *, status=200
         "is_last": number == len(sections),
         "form": form,
         "rows": rows,
-        "errors": _error_summary(form, rows) if status == 400 else [],
+        "errors": error_summary(form, rows) if status == 400 else [],
         "status": result.status if result else "",
         "changes": result.changes if result else [],
         "owner_marker": drafts.owner_marker(response_id=survey_response.pk),

@@ -17,7 +17,7 @@ from .. import corrections, services
 from ..forms import ReasonForm
 from ..models import Response
 from ..record import response_record
-from .answering import PAGE_STATUS, _error_summary, _rows
+from .answering import PAGE_STATUS, error_summary, question_rows
 
 
 def _response_of(slug: str, pk: int) -> Response:
@@ -95,8 +95,8 @@ def response_correct(request, slug, pk, number):
 
 
 def _render_correction(request, survey_response, sections, number, form, reason_form, *, status=200, result=None):
-    rows = _rows(form)
-    errors = _error_summary(form, rows) if status == 400 else []
+    rows = question_rows(form)
+    errors = error_summary(form, rows) if status == 400 else []
     errors += [(reason_form["reason"].auto_id, error) for error in reason_form["reason"].errors]
     context = {
         "survey": survey_response.survey,

@@ -268,6 +268,11 @@ class TestDashboard:
         submitted = Response.objects.filter(survey=survey, submitted_at__isnull=False).count()
         assert response.context["page"].paginator.count == companies - submitted
         assert response.content.decode().count("Send reminder now") == min(50, companies - submitted)
+        # Every invited organisation, the submitted ones too: the same queries, and each row leads to its response.
+        with django_assert_num_queries(9):
+            response = staff_client.get(self.url(survey), {"show": "all"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.context["page"].paginator.count == companies
+        assert response.content.decode().count(f"/surveys/{survey.slug}/responses/") == 50
 
     def test_lists_who_has_not_submitted_fifty_a_page(self, staff_en):
         survey = SurveyFactory(closes_at=noon_in(10))

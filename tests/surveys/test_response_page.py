@@ -115,6 +115,15 @@ class TestReading:
         # the answers' and the response's history; invitations and their contacts; mails.
         assert before == 14
 
+    def test_the_correction_page_reads_in_a_fixed_number_of_queries(
+        self, staff_client, answered, django_assert_num_queries
+    ):
+        url = correct_url(answered, 2)
+        staff_client.get(url)  # the page's questions and fields are then kept by the worker (surveys.content)
+        # The session, the user and the groups; the response; the sections; the answers and the page's version.
+        with django_assert_num_queries(7):
+            assert staff_client.get(url).status_code == 200
+
 
 class TestAccess:
     def test_anonymous_visitors_are_sent_to_the_login(self, client, answered):
