@@ -31,7 +31,7 @@ def _percentile(values: list[float], share: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
 
 
-def measure(plan: dict, *, rebuild: bool = True) -> dict:
+def measure(plan: dict, *, rebuild: bool = True, runs: int = RUNS) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection, reset_queries, transaction
     from django.test import Client
@@ -54,7 +54,7 @@ def measure(plan: dict, *, rebuild: bool = True) -> dict:
     interview = Interview.objects.order_by("pk").first()
     Interview.objects.filter(pk=interview.pk).update(notes=NOTE)
     timings = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         analysis._analyse.cache_clear()
         started = time.perf_counter()
         with transaction.atomic():
@@ -76,7 +76,7 @@ def measure(plan: dict, *, rebuild: bool = True) -> dict:
         if reply.status_code != 200:
             raise RuntimeError(f"search {q!r}: {reply.status_code}")
         timings = []
-        for _ in range(RUNS):
+        for _ in range(runs):
             started = time.perf_counter()
             staff.get(url, {"q": q})
             timings.append(1000 * (time.perf_counter() - started))

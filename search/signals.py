@@ -10,7 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from companies.models import Company, Contact, Tenancy
 from reports.models import DevelopmentPlan, Goal
-from surveys.models import Response
+from surveys.models import Answer, Response
 from surveys.signals import answers_written
 from workforce.models import WorkforceNeed
 from workshops.models import Attachment, Finding, Interview, Measure, Participation, Workshop
@@ -53,9 +53,18 @@ def _own_deleted(sender, instance, **kwargs):
 
 
 def _company_saved(sender, instance, raw=False, **kwargs):
-    # A contact's entry names the organisation.
+    # The entries of its contacts, interviews, workforce needs and answers carry the organisation's name.
     if not raw:
         indexing.index(Kind.CONTACTS, instance.contacts.values_list("pk", flat=True))
+        indexing.index(Kind.INTERVIEWS, instance.interviews.values_list("pk", flat=True))
+        indexing.index(Kind.WORKFORCE, instance.workforce_needs.values_list("pk", flat=True))
+        answers = Answer.objects.filter(response__company=instance)
+        indexing.index(
+            Kind.ANSWERS,
+            Entry.objects.filter(kind=Kind.ANSWERS, object_id__in=answers.values("pk")).values_list(
+                "object_id", flat=True
+            ),
+        )
 
 
 def _contact_saved(sender, instance, raw=False, **kwargs):

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bench import data, load, run, stack
+from bench import search as search_bench
 from bench.queries import FIRST_SAVE, PAGES, RESULTS_FRESH, count_queries
 
 STEP_KEYS = {"scenario", "clients", "seconds", "requests", "errors", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms"}
@@ -48,6 +49,10 @@ def test_tiny_region_measured_end_to_end(live_server):
     assert measured["queries"][RESULTS_FRESH] > measured["queries"]["results"]
     assert all(ms > 0 for ms in measured["cpu_ms"].values())
     assert measured["wall_ms"][RESULTS_FRESH] > 0
+    # The search: the index rebuilt from the bulk-written data, a note indexed, the same query count for every word.
+    measured["search"] = search_bench.measure(plan, runs=2)
+    assert measured["search"]["entries"] > 0 and measured["search"]["index_note_ms"]["p50"] > 0
+    assert len({entry["queries"] for entry in measured["search"]["queries"].values()}) == 1
 
     seconds = {"seconds": 0.6, "warmup": 0.2}
     steps = [
@@ -77,6 +82,8 @@ def test_tiny_region_measured_end_to_end(live_server):
     text = run.table(results)
     assert "survey GET × 50" in text and "targets:" in text
     assert f"wall ms (SQL too): {RESULTS_FRESH}" in text
+    assert "search: a note indexed" in text
+    assert any(t["target"] == "search queries equal whatever the hits" and t["ok"] for t in results["targets"])
 
 
 def test_load_goes_only_to_loopback():

@@ -213,12 +213,15 @@ def test_a_measure_edited_through_its_service_is_found_by_its_new_words():
     assert kinds("vetytalous") == {} and kinds("aurinkoenergian") == {"measures": 1}
 
 
-def test_a_company_renamed_renames_its_contacts_entries():
+def test_a_company_renamed_renames_the_entries_that_name_it(survey_page):
     company = CompanyFactory(name="Vanha Nimi Oy")
     ContactFactory(company=company, name="Pekka Lahtinen")
+    InterviewFactory().companies.add(company)
+    answer(survey_page, company, plans="Laajennamme puunjalostukseen.")
     company.name = "Uusiutuva Oy"
     company.save()
-    assert kinds("uusiutuva") == {"organisations": 1, "contacts": 1}
+    assert kinds("uusiutuva") == {"organisations": 1, "contacts": 1, "interviews": 1}
+    assert [hit.title for hit in search("puunjalostus", staff=True).hits] == ["Uusiutuva Oy"]
 
 
 def test_an_answer_emptied_leaves_the_index(survey_page):

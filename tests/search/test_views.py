@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from search.query import PER_PAGE
+from search.services import answers_index
+from surveys.models import Answer
 from workshops.services.plan import finding_create
 
-from ..factories import BuildingFactory, InterviewFactory, ThemeFactory
+from ..factories import BuildingFactory, InterviewFactory, QuestionFactory, ResponseFactory, ThemeFactory
 
 URL = reverse("search:search")
 
@@ -126,3 +128,14 @@ def test_a_page_beyond_the_last_shows_the_last(staff_client):
     interviews(PER_PAGE + 3)
     results = staff_client.get(URL, {"q": "vety", "page": 99}).context["results"]
     assert results.page == 2 and len(results.hits) == 3
+
+
+def test_a_viewer_never_sees_survey_answers_but_staff_do(staff_client, viewer_client):
+    question = QuestionFactory(type="long_text")
+    response = ResponseFactory(survey=question.section.survey)
+    answer = Answer.objects.create(response=response, question=question, value="Laajennamme puunjalostukseen.")
+    answers_index(ids=[answer.pk])
+    staff_html = staff_client.get(URL, {"q": "puunjalostus"}).content.decode()
+    viewer = viewer_client.get(URL, {"q": "puunjalostus"})
+    assert "<mark>puunjalostukseen</mark>" in staff_html
+    assert viewer.context["results"].total == 0 and "puunjalostukseen" not in viewer.content.decode()
