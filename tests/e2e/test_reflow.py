@@ -82,6 +82,7 @@ def _demo_world(survey):
     world = World()
     world.survey = survey
     world.company = response.company
+    world.response = response
     world.building = response.company.tenancies.select_related("premises__building").first().premises.building
     world.token = token
     for name, model in (
