@@ -6,6 +6,7 @@ module.exports = {
     "../*/templatetags/*.py",
     "../*/*.py",
     "../*/views/*.py",
+    "../*/forms/*.py",
     "../*/services/*.py",
     "../teknokyla/core/*.py",
     "../teknokyla/core/templatetags/*.py",

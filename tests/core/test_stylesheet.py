@@ -18,7 +18,14 @@ CLASS_SELECTOR = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
 TEMPLATE_TAG = re.compile(r"{%.*?%}|{{.*?}}", re.S)
 CLASS_ATTRIBUTE = re.compile(r"""class=["']([^"']*)["']""")
 # The same places assets/purgecss.config.cjs reads; Python strings hold form widgets' classes.
-PYTHON_SOURCES = ("*/*.py", "*/views/*.py", "*/services/*.py", "*/templatetags/*.py", "teknokyla/core/*.py")
+PYTHON_SOURCES = (
+    "*/*.py",
+    "*/views/*.py",
+    "*/forms/*.py",
+    "*/services/*.py",
+    "*/templatetags/*.py",
+    "teknokyla/core/*.py",
+)
 
 
 def _classes(css: str) -> set[str]:
