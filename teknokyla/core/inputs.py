@@ -11,7 +11,7 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import QueryDict
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +115,24 @@ def install_admin_guards() -> None:
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.JSONField] = {"form_class": BoundedJSONField}
     if not getattr(widgets.AutocompleteMixin.optgroups, "drops_foreign_values", False):
         widgets.AutocompleteMixin.optgroups = _autocomplete_optgroups(widgets.AutocompleteMixin.optgroups)
+    if not getattr(options.BaseModelAdmin.to_field_allowed, "concrete_only", False):
+        options.BaseModelAdmin.to_field_allowed = _concrete_to_field(options.BaseModelAdmin.to_field_allowed)
+
+
+def _concrete_to_field(to_field_allowed):
+    """`?_to_field=` naming a reverse relation (a company's `contacts`) is a server error in Django 5.2's check, which
+    asks the relation for its `primary_key`: on every admin page, for any user who may open it. Only a concrete field
+    can be referenced; any other name is refused (400) as an unknown one is. Checked against Django 5.2.20."""
+
+    def concrete_only(self, request, to_field):
+        try:
+            field = self.opts.get_field(to_field)
+        except FieldDoesNotExist:
+            return False
+        return bool(getattr(field, "concrete", False)) and to_field_allowed(self, request, to_field)
+
+    concrete_only.concrete_only = True
+    return concrete_only
 
 
 def _autocomplete_optgroups(optgroups):
