@@ -29,6 +29,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from redis.exceptions import RedisError
 
+from companies.models import Company, Tenancy
+
 from .models import Choice, Question, Section, Survey
 
 VERSION_KEY = "survey-content-version"
@@ -137,6 +139,11 @@ def cached(key, build, version: str | None):
 @receiver([post_save, post_delete], sender=Section)
 @receiver([post_save, post_delete], sender=Question)
 @receiver([post_save, post_delete], sender=Choice)
+# The results page's cached figures are grouped and filtered by an organisation's industry and the building it rents
+# in (and the version is in their key): a change in the registry, by hand, in the admin or by an import, shows there
+# at once too. The registry changes seldom; the survey's content is then read once more by each worker.
+@receiver([post_save, post_delete], sender=Company)
+@receiver([post_save, post_delete], sender=Tenancy)
 def _survey_content_changed(sender, **kwargs):
     content_changed()
     transaction.on_commit(content_changed)

@@ -510,8 +510,8 @@ def results_state(responses) -> dict:
 
     A saved page, a staff correction (saved as a page is), a submit, a submit on the organisation's behalf, a
     reopening or a removed response changes it, so a cache keyed by it is computed again after each of those. The
-    admin stores no answer. A change that moves none of them (an organisation moving building) shows once the
-    cached entry expires.
+    admin stores no answer. A change in the registry (an organisation's industry, a tenancy: by hand or by an
+    import) moves the content version instead (surveys.content), which the key holds too.
     """
     return responses.aggregate(count=Count("pk"), saved=Max("last_saved_at"), submitted=Max("submitted_at"))
 

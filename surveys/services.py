@@ -305,7 +305,8 @@ def page_save(
         if staff_edit is None and response.survey.has_closed(now if fixed_now else timezone.now()):
             return PageResult("closed", form)
         current = stored_answers(response)
-        before = {answer.pk for answer in current.values()}
+        on_page = {question.pk for question in questions}
+        before = {answer.pk for question_id, answer in current.items() if question_id in on_page}
         answers = form.answers()
         if form.cleaned_data["version"] != state.version:
             changes = _changes(questions, current, answers)
@@ -315,9 +316,11 @@ def page_save(
         if staff_edit is not None and not _changes(questions, current, answers):
             return PageResult("unchanged", form)
         _write_answers(response, questions, answers, current, staff_edit)
-        _clear_hidden_answers(response, current, staff_edit)
-        # Written in bulk, which sends no model signals: those who copy answers (the search index) are told here.
-        answers_written.send(sender=Answer, answer_ids=before | {answer.pk for answer in current.values()})
+        hidden = _clear_hidden_answers(response, current, staff_edit)
+        # Written in bulk, which sends no model signals: those who copy answers (the search index) are told here,
+        # of this page's answers (before and after) and of those a condition now hides: not the response's others.
+        after = {answer.pk for question_id, answer in current.items() if question_id in on_page}
+        answers_written.send(sender=Answer, answer_ids=before | after | hidden)
         if locked.submitted_at is not None:
             # An edit after submitting: the workforce needs made from the table follow it.
             needs_sync_from_response(response=response)
@@ -350,8 +353,10 @@ def _conflict(response, section, questions, data, state, changes) -> PageResult:
     return PageResult("conflict", refreshed, changes)
 
 
-def _clear_hidden_answers(response: Response, current: dict[int, Answer], staff_edit: StaffEdit | None = None) -> None:
-    """Delete answers of questions on other pages that a changed condition now hides."""
+def _clear_hidden_answers(
+    response: Response, current: dict[int, Answer], staff_edit: StaffEdit | None = None
+) -> set[int]:
+    """Delete answers of questions on other pages that a changed condition now hides; the ids of those deleted."""
     questions = survey_questions(response).filter(shown_if_choice__isnull=False).prefetch_related(None)
     values = {pk: answer.value for pk, answer in current.items()}
     hidden = []
@@ -359,8 +364,11 @@ def _clear_hidden_answers(response: Response, current: dict[int, Answer], staff_
         if not is_visible(question, {}, set(), values) and question.pk in values:
             hidden.append(question.pk)
             del values[question.pk]
-    if hidden:
-        _delete_with_history(list(Answer.objects.filter(response=response, question_id__in=hidden)), staff_edit)
+    if not hidden:
+        return set()
+    deleted = list(Answer.objects.filter(response=response, question_id__in=hidden))
+    _delete_with_history(deleted, staff_edit)
+    return {answer.pk for answer in deleted}
 
 
 def _write_answers(
