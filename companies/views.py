@@ -4,7 +4,6 @@ import secrets
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from teknokyla.core.access import staff_required, viewer_required
+from teknokyla.core.lists import list_page
 from teknokyla.core.security import body_larger_than
 
 from . import columns as column_table
 from . import import_changes, importing, sheets
-from .forms import MAX_IMPORT_BYTES, TOO_LARGE_MESSAGE, CompanyImportForm, DirectoryFilterForm, ImportConfirmForm
+from .filters import DirectoryFilterSet
+from .forms import MAX_IMPORT_BYTES, TOO_LARGE_MESSAGE, CompanyImportForm, ImportConfirmForm
 from .models import Building, Company, Tenancy, tenancy_in_force
 
 PAGE_SIZE = 50
@@ -40,19 +41,10 @@ def home(request):
 @viewer_required
 @require_GET
 def directory(request):
-    form = DirectoryFilterForm(request.GET or None)
-    companies = Company.objects.active()
-    if form.is_valid():
-        companies = form.filter(companies)
-    companies = companies.order_by("name").prefetch_related(_current_tenancies())
-    page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "companies/directory.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    filters = DirectoryFilterSet(request.GET or None, queryset=Company.objects.active())
+    companies = filters.qs.order_by("name").prefetch_related(_current_tenancies())
+    page, query = list_page(request, companies, per_page=PAGE_SIZE)
+    return render(request, "companies/directory.html", {"filter": filters, "page": page, "query": query})
 
 
 @viewer_required
@@ -219,9 +211,6 @@ def directory_export(request, fmt):
     """The directory as filtered, in the import's columns: exported, edited and imported again."""
     if fmt not in sheets.FORMATS:
         raise Http404
-    form = DirectoryFilterForm(request.GET or None)
-    companies = Company.objects.active()
-    if form.is_valid():
-        companies = form.filter(companies)
+    companies = DirectoryFilterSet(request.GET or None, queryset=Company.objects.active()).qs
     stem = f"{_('organisations')}-{timezone.localdate().isoformat()}"
     return sheets.download(sheets.export_file(companies, fmt), fmt, stem)

@@ -5,11 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from companies.industries import SECTION_CHOICES
-from companies.models import Building, Company
+from companies.models import Company
 from teknokyla.core.inputs import parse_id
 
-from .matching import filtered_needs
 from .models import MAX_COUNT, EducationProgramme, Level, SkillArea, WorkforceNeed
 
 
@@ -130,84 +128,3 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["level"].choices = [("", _("Choose the level"))] + [
             choice for choice in Level.choices if choice[0] != Level.ANY
         ]
-
-
-# Filters ---------------------------------------------------------------------
-
-
-class MatchingFilterForm(forms.Form):
-    window = forms.ChoiceField(
-        label=_("When"), required=False, choices=[("", _("All time windows"))] + WorkforceNeed.Window.choices
-    )
-    building = forms.ModelChoiceField(
-        label=_("Building"),
-        queryset=Building.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All buildings"),
-    )
-    industry = forms.ChoiceField(
-        label=_("Industry"), required=False, choices=[("", _("All industries"))] + SECTION_CHOICES
-    )
-
-    def filters(self) -> dict:
-        """The chosen filters as keyword arguments of matching_table (none when the form is invalid)."""
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {"window": data["window"] or None, "building": data["building"], "industry": data["industry"] or None}
-
-
-class NeedFilterForm(MatchingFilterForm):
-    skill_area = forms.ModelChoiceField(
-        label=_("Skill area"), queryset=SkillArea.objects.all(), required=False, empty_label=_("All skill areas")
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds"))] + WorkforceNeed.Kind.choices
-    )
-    level = forms.ChoiceField(
-        label=_("Education level"), required=False, choices=[("", _("All levels"))] + Level.choices
-    )
-    source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("All sources"))] + WorkforceNeed.Source.choices
-    )
-    company = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    field_order = ["skill_area", "window", "kind", "level", "source", "building", "industry"]
-
-    def needs(self):
-        """The needs of active organisations that match the valid filters."""
-        needs = filtered_needs(**self.filters())
-        if self.is_valid():
-            for name in ("skill_area", "kind", "level", "source"):
-                if self.cleaned_data[name]:
-                    needs = needs.filter(**{name: self.cleaned_data[name]})
-            if self.cleaned_data["company"]:
-                needs = needs.filter(company_id=self.cleaned_data["company"])
-        return needs
-
-
-class ProgrammeFilterForm(forms.Form):
-    institution = forms.ModelChoiceField(
-        label=_("Institution"),
-        queryset=Company.objects.filter(kind=Company.Kind.EDUCATION).order_by("name"),
-        required=False,
-        empty_label=_("All institutions"),
-    )
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels"))] + Level.choices)
-    skill_area = forms.ModelChoiceField(
-        label=_("Skill area"), queryset=SkillArea.objects.all(), required=False, empty_label=_("All skill areas")
-    )
-
-    def filter(self, programmes):
-        """Apply the valid filters to an EducationProgramme queryset."""
-        if not self.is_valid():
-            return programmes
-        data = self.cleaned_data
-        if data["institution"]:
-            programmes = programmes.filter(institution=data["institution"])
-        if data["level"]:
-            programmes = programmes.filter(level=data["level"])
-        if data["skill_area"]:
-            programmes = programmes.filter(skill_areas=data["skill_area"])
-        return programmes

@@ -106,11 +106,16 @@ class MatchingTable:
         return [row for row in self.rows if row.is_shortage]
 
 
+def active_needs() -> QuerySet[WorkforceNeed]:
+    """The needs of active organisations: those the matching table and the needs list show."""
+    return WorkforceNeed.objects.filter(company__active=True)
+
+
 def filtered_needs(
     *, window: str | None = None, building: Building | None = None, industry: str | None = None
 ) -> QuerySet[WorkforceNeed]:
     """The needs of active organisations, narrowed by window, the organisation's building and industry section."""
-    needs = WorkforceNeed.objects.filter(company__active=True)
+    needs = active_needs()
     if window:
         needs = needs.filter(window=window)
     if building is not None:
@@ -134,15 +139,21 @@ def _supply() -> dict[int, list[EducationProgramme]]:
 
 
 def matching_table(
-    *, window: str | None = None, building: Building | None = None, industry: str | None = None
+    *,
+    window: str | None = None,
+    building: Building | None = None,
+    industry: str | None = None,
+    needs: QuerySet[WorkforceNeed] | None = None,
 ) -> MatchingTable:
     """The matching table, sorted by gap (largest shortage first), and the programmes with no local demand.
+
+    The needs are `needs` when given (the page's filters), otherwise those of `filtered_needs`.
 
     Three queries whatever the amount of data: the needs summed per area, window and organisation; the skill
     areas; the programmes' links to skill areas with the programme and its institution.
     """
     demand = (
-        filtered_needs(window=window, building=building, industry=industry)
+        (filtered_needs(window=window, building=building, industry=industry) if needs is None else needs)
         .values("skill_area_id", "window", "company_id", "company__name")
         .annotate(total=Sum("count"))
         .order_by()

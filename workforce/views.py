@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -11,20 +10,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from companies.models import Contact
 from teknokyla.core.access import staff_required, viewer_required
+from teknokyla.core.lists import list_page
 
 from . import exports, services
 from .charts import gap_chart
-from .forms import MatchingFilterForm, NeedFilterForm, NeedForm, ProgrammeFilterForm, ProgrammeForm
-from .matching import companies_for_programme, matching_table, programmes_for_need
+from .filters import MatchingFilterSet, NeedFilterSet, ProgrammeFilterSet
+from .forms import NeedForm, ProgrammeForm
+from .matching import active_needs, companies_for_programme, matching_table, programmes_for_need
 from .models import EducationProgramme, WorkforceNeed
 
 PAGE_SIZE = 50
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _posted(request):
@@ -49,15 +44,15 @@ def _form_page(request, template, form, **context):
 @viewer_required
 @require_GET
 def matching(request):
-    form = MatchingFilterForm(request.GET or None)
-    table = matching_table(**form.filters())
+    filters = MatchingFilterSet(request.GET or None, queryset=active_needs())
+    table = matching_table(needs=filters.qs)
     # The links to the needs behind a row keep the building and industry filters.
     scope = urlencode({name: request.GET[name] for name in ("building", "industry") if request.GET.get(name)})
     return render(
         request,
         "workforce/matching.html",
         {
-            "form": form,
+            "filter": filters,
             "table": table,
             "chart": gap_chart(table),
             "query": request.GET.urlencode(),
@@ -71,7 +66,7 @@ def matching(request):
 def matching_export(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
-    table = matching_table(**MatchingFilterForm(request.GET or None).filters())
+    table = matching_table(needs=MatchingFilterSet(request.GET or None, queryset=active_needs()).qs)
     return exports.matching_response(table, fmt)
 
 
@@ -81,12 +76,10 @@ def matching_export(request, fmt):
 @viewer_required
 @require_GET
 def need_list(request):
-    form = NeedFilterForm(request.GET or None)
-    needs = form.needs().select_related("company", "skill_area").order_by("company__name", "skill_area__order", "pk")
-    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "workforce/need_list.html", {"form": form, "page": page, "query": _query_without_page(request)}
-    )
+    filters = NeedFilterSet(request.GET or None, queryset=active_needs())
+    needs = filters.qs.select_related("company", "skill_area").order_by("company__name", "skill_area__order", "pk")
+    page, query = list_page(request, needs, per_page=PAGE_SIZE)
+    return render(request, "workforce/need_list.html", {"filter": filters, "page": page, "query": query})
 
 
 @viewer_required
@@ -139,17 +132,14 @@ def need_edit(request, pk):
 @viewer_required
 @require_GET
 def programme_list(request):
-    form = ProgrammeFilterForm(request.GET or None)
-    programmes = form.filter(EducationProgramme.objects.all())
+    filters = ProgrammeFilterSet(request.GET or None, queryset=EducationProgramme.objects.all())
     programmes = (
-        programmes.select_related("institution")
+        filters.qs.select_related("institution")
         .prefetch_related("skill_areas")
         .order_by("institution__name", "name", "pk")
     )
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "workforce/programme_list.html", {"form": form, "page": page, "query": _query_without_page(request)}
-    )
+    page, query = list_page(request, programmes, per_page=PAGE_SIZE)
+    return render(request, "workforce/programme_list.html", {"filter": filters, "page": page, "query": query})
 
 
 @viewer_required

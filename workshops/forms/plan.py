@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +12,8 @@ from reports.models import LANGUAGE_CHOICES, Goal
 from surveys.models import Question
 from teknokyla.core.groups import STAFF_GROUP
 from teknokyla.core.inputs import parse_id
-from teknokyla.core.languages import MISSING_CHOICES, missing_language
 
 from ..models import Finding, Interview, Measure, Theme, Workshop
-from ..search import search_findings, search_measures
 from ..translation import FINDING_FIELDS, MEASURE_FIELDS
 
 FIRST_QUARTER_YEAR, LAST_QUARTER_YEAR = 2022, 2030
@@ -28,7 +26,7 @@ def quarters() -> list[str]:
     return [f"{year}-Q{n}" for year in range(FIRST_QUARTER_YEAR, LAST_QUARTER_YEAR + 1) for n in range(1, 5)]
 
 
-def _quarter_choices(*current: str) -> list[tuple[str, str]]:
+def quarter_choices(*current: str) -> list[tuple[str, str]]:
     # A stored quarter outside the range stays choosable, so editing other fields never drops it.
     values = sorted(set(quarters()) | {value for value in current if value})
     return [(value, value) for value in values]
@@ -235,8 +233,8 @@ class MeasureForm(LanguagePanesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         measure, stored = self.instance, self.instance.pk is not None
         blank = [("", _("Choose a quarter"))]
-        self.fields["start_quarter"].choices = blank + _quarter_choices(measure.start_quarter)
-        self.fields["end_quarter"].choices = blank + _quarter_choices(measure.end_quarter)
+        self.fields["start_quarter"].choices = blank + quarter_choices(measure.start_quarter)
+        self.fields["end_quarter"].choices = blank + quarter_choices(measure.end_quarter)
         self.fields["themes"].queryset = _with_selected(
             Theme.objects.all(), measure.themes.values("pk") if stored else [], active=True
         )
@@ -256,102 +254,3 @@ class MeasureForm(LanguagePanesMixin, forms.ModelForm):
         )
         self.fields["goal"].queryset = Goal.objects.select_related("plan").order_by("-plan__period_start", "order")
         self.fields["goal"].label_from_instance = lambda goal: f"{goal.plan}: {goal.title}"
-
-
-# List filters and the search box -------------------------------------------
-
-
-class FindingFilterForm(forms.Form):
-    SOURCES = [
-        ("", _("All sources")),
-        ("interview", _("interview")),
-        ("workshop", _("workshop")),
-        ("survey", _("survey")),
-    ]
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    theme = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All themes"),
-    )
-    company = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Company.objects.order_by("name"), required=False, empty_label=_("All")
-    )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Finding.Kind.choices)
-    importance = forms.TypedChoiceField(
-        label=_("Importance"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("All"))] + IMPORTANCE_CHOICES,
-    )
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=SOURCES)
-    missing = forms.ChoiceField(label=_("Translation"), required=False, choices=[("", _("All"))] + MISSING_CHOICES)
-
-    def filter(self, queryset):
-        """Apply the valid filters (and the search words) to a Finding queryset."""
-        data = self.cleaned_data
-        if data.get("theme"):
-            queryset = queryset.filter(themes=data["theme"])
-        if data.get("company"):
-            queryset = queryset.filter(companies=data["company"])
-        if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
-        if data.get("importance"):
-            queryset = queryset.filter(importance=data["importance"])
-        source = data.get("source")
-        if source == "interview":
-            queryset = queryset.filter(Exists(Interview.objects.filter(findings=OuterRef("pk"))))
-        elif source == "workshop":
-            queryset = queryset.filter(Exists(Workshop.objects.filter(findings=OuterRef("pk"))))
-        elif source == "survey":
-            queryset = queryset.filter(Exists(Question.objects.filter(findings=OuterRef("pk"))))
-        if data.get("missing"):
-            queryset = queryset.filter(missing_language(FINDING_FIELDS, data["missing"]))
-        if data.get("q", "").strip():
-            queryset = search_findings(data["q"], queryset=queryset)
-        return queryset
-
-
-class MeasureFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    theme = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All themes"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses"))] + Measure.Status.choices
-    )
-    organisation = forms.ModelChoiceField(
-        label=_("Responsible organisation"),
-        queryset=Company.objects.filter(Exists(Measure.objects.filter(responsible_organisation=OuterRef("pk")))),
-        required=False,
-        empty_label=_("All"),
-    )
-    quarter = forms.ChoiceField(
-        label=_("Under way in quarter"), required=False, choices=[("", _("Any time"))] + _quarter_choices()
-    )
-    missing = forms.ChoiceField(label=_("Translation"), required=False, choices=[("", _("All"))] + MISSING_CHOICES)
-
-    def filter(self, queryset):
-        """Apply the valid filters (and the search words) to a Measure queryset."""
-        data = self.cleaned_data
-        if data.get("theme"):
-            queryset = queryset.filter(themes=data["theme"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("organisation"):
-            queryset = queryset.filter(responsible_organisation=data["organisation"])
-        if data.get("quarter"):
-            queryset = queryset.filter(start_quarter__lte=data["quarter"], end_quarter__gte=data["quarter"])
-        if data.get("missing"):
-            queryset = queryset.filter(missing_language(MEASURE_FIELDS, data["missing"]))
-        if data.get("q", "").strip():
-            queryset = search_measures(data["q"], queryset=queryset)
-        return queryset

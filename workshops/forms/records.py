@@ -6,12 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Building, Company, Contact
+from companies.models import Company, Contact
 from teknokyla.core.groups import STAFF_GROUP
 
 from .. import uploads
 from ..models import Interview, Theme, Workshop
-from ..search import search_interviews, search_workshops
 from ..services import records as services
 
 PLACE_FIELDS = ["building", "room", "place_text", "is_remote"]
@@ -216,70 +215,3 @@ class AttachmentForm(forms.Form):
             raise ValidationError(_("Choose a file to upload."), code="required")
         self.file_type = uploads.check_upload(upload)
         return upload
-
-
-# List filters ----------------------------------------------------------------
-
-
-class _RecordFilterForm(forms.Form):
-    company_field = "companies"
-
-    q = forms.CharField(label=_("Search the notes"), required=False, max_length=200)
-    theme = forms.ModelChoiceField(
-        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug", required=False, empty_label=_("All")
-    )
-    company = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Company.objects.order_by("name"), required=False, empty_label=_("All")
-    )
-    building = forms.ModelChoiceField(
-        label=_("Building"),
-        queryset=Building.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All"),
-        help_text=_("Held there, or with an organisation that has premises there."),
-    )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_to"] < cleaned["date_from"]:
-            self.add_error("date_to", _("The end of the range cannot be before its start."))
-        return cleaned
-
-    def search(self, words, queryset):
-        raise NotImplementedError
-
-    def filter(self, queryset):
-        """Apply the filters that are valid (and the search words) to the queryset."""
-        data = getattr(self, "cleaned_data", {})
-        queryset = services.record_filter(
-            queryset,
-            company_field=self.company_field,
-            **{name: data.get(name) for name in ("theme", "company", "building", "date_from", "date_to")},
-        )
-        if data.get("q", "").strip():
-            queryset = self.search(data["q"], queryset)
-        return queryset
-
-
-class InterviewFilterForm(_RecordFilterForm):
-    def search(self, words, queryset):
-        return search_interviews(words, queryset=queryset)
-
-
-class WorkshopFilterForm(_RecordFilterForm):
-    company_field = "invited_companies"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["company"].label = _("Invited organisation")
-        self.fields["q"].label = _("Search the texts")
-
-    def search(self, words, queryset):
-        return search_workshops(words, queryset=queryset)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -395,25 +395,3 @@ def attachment_add(
             attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
-
-
-def record_filter(queryset: QuerySet, *, company_field: str, **filters) -> QuerySet:
-    """Interviews or workshops narrowed by theme, organisation, building and date range (each optional).
-
-    The building matches meetings held there and meetings with an organisation that has premises there.
-    """
-    theme, company, building = filters.get("theme"), filters.get("company"), filters.get("building")
-    if theme:
-        queryset = queryset.filter(themes=theme)
-    if company:
-        queryset = queryset.filter(**{company_field: company})
-    if building:
-        through = queryset.model._meta.get_field(company_field).remote_field.through
-        source = queryset.model._meta.model_name
-        tenants = through.objects.filter(company__in=Company.objects.in_building(building)).values(f"{source}_id")
-        queryset = queryset.filter(Q(building=building) | Q(pk__in=tenants))
-    if filters.get("date_from"):
-        queryset = queryset.filter(held_at__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        queryset = queryset.filter(held_at__date__lte=filters["date_to"])
-    return queryset

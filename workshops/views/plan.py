@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,12 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys.models import Question
 from teknokyla.core.access import staff_required, viewer_required
+from teknokyla.core.lists import list_page
 
 from ..charts import findings_chart, theme_counts
+from ..filters import FindingFilterSet, MeasureFilterSet
 from ..forms.plan import (
-    FindingFilterForm,
     FindingForm,
-    MeasureFilterForm,
     MeasureForm,
     finding_initial,
     measure_initial,
@@ -25,13 +24,6 @@ from ..models import Finding, Interview, Measure, Theme
 from ..services import plan as services
 
 PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    """One page of a list, and the query string without the page number for the pager links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
 
 
 def _posted(request):
@@ -49,16 +41,15 @@ def _form_page(request, template, context, form):
 @viewer_required
 @require_GET
 def finding_list(request):
-    form = FindingFilterForm(request.GET or None)
     # Explicit: Meta.ordering is dropped once the counts below add a GROUP BY. A search orders by rank instead.
-    findings = Finding.objects.order_by("-importance", "-created_at", "-pk")
-    if form.is_valid():
-        findings = form.filter(findings)
-    findings = findings.annotate(
+    filters = FindingFilterSet(
+        request.GET or None, queryset=Finding.objects.order_by("-importance", "-created_at", "-pk")
+    )
+    findings = filters.qs.annotate(
         company_count=Count("companies", distinct=True), measure_count=Count("measures", distinct=True)
     ).prefetch_related("themes")
-    page, query = _page(request, findings)
-    return render(request, "workshops/plan/finding_list.html", {"form": form, "page": page, "query": query})
+    page, query = list_page(request, findings, per_page=PAGE_SIZE)
+    return render(request, "workshops/plan/finding_list.html", {"filter": filters, "page": page, "query": query})
 
 
 @viewer_required
@@ -111,17 +102,14 @@ def finding_edit(request, pk):
 @viewer_required
 @require_GET
 def measure_list(request):
-    form = MeasureFilterForm(request.GET or None)
-    measures = Measure.objects.order_by("start_quarter", "title", "pk")
-    if form.is_valid():
-        measures = form.filter(measures)
+    filters = MeasureFilterSet(request.GET or None, queryset=Measure.objects.order_by("start_quarter", "title", "pk"))
     measures = (
-        measures.select_related("responsible_user", "responsible_organisation")
+        filters.qs.select_related("responsible_user", "responsible_organisation")
         .annotate(finding_count=Count("findings", distinct=True))
         .prefetch_related("themes")
     )
-    page, query = _page(request, measures)
-    return render(request, "workshops/plan/measure_list.html", {"form": form, "page": page, "query": query})
+    page, query = list_page(request, measures, per_page=PAGE_SIZE)
+    return render(request, "workshops/plan/measure_list.html", {"filter": filters, "page": page, "query": query})
 
 
 @viewer_required

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,9 +9,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from teknokyla.core.access import staff_required, viewer_required
+from teknokyla.core.lists import list_page
 
 from .. import uploads
-from ..forms.records import AttachmentForm, InterviewFilterForm, InterviewForm, WorkshopFilterForm, WorkshopForm
+from ..filters import InterviewFilterSet, WorkshopFilterSet
+from ..forms.records import AttachmentForm, InterviewForm, WorkshopForm
 from ..models import Attachment, Interview, Workshop
 from ..search import highlight
 from ..services import records as services
@@ -25,14 +26,11 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _list_page(request, form, queryset, template):
-    form.is_valid()  # the valid filters apply even when another one is wrong (and shown so)
-    page = Paginator(form.filter(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+def _list_page(request, filters, template):
+    page, query = list_page(request, filters.qs, per_page=PAGE_SIZE)
     for record in page:
         record.snippet = highlight(record.headline) if hasattr(record, "headline") else ""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, template, {"filter": filters, "page": page, "query": query})
 
 
 def _form_page(request, template, form, record=None):
@@ -59,8 +57,8 @@ def _record_for_page(kind: str, pk: int):
 @viewer_required
 @require_GET
 def interview_list(request):
-    form = InterviewFilterForm(request.GET or None)
-    return _list_page(request, form, services.interviews_for_list(), "workshops/records/interview_list.html")
+    filters = InterviewFilterSet(request.GET or None, queryset=services.interviews_for_list())
+    return _list_page(request, filters, "workshops/records/interview_list.html")
 
 
 @viewer_required
@@ -106,8 +104,8 @@ def interview_edit(request, pk):
 @viewer_required
 @require_GET
 def workshop_list(request):
-    form = WorkshopFilterForm(request.GET or None)
-    return _list_page(request, form, services.workshops_for_list(), "workshops/records/workshop_list.html")
+    filters = WorkshopFilterSet(request.GET or None, queryset=services.workshops_for_list())
+    return _list_page(request, filters, "workshops/records/workshop_list.html")
 
 
 @viewer_required
