@@ -1,6 +1,7 @@
 """Buildings, premises, organisations of the village, their tenancies and contacts."""
 
 import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -45,6 +46,14 @@ class Building(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=5, default="94600")
     city = models.CharField(_("city"), max_length=100, default="Kemi")
     description = models.TextField(_("description"), blank=True)
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Building"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Building"]]
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
 
     class Meta:
         ordering = ["name"]

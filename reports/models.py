@@ -1,6 +1,7 @@
 """The development plan: its written parts (an edition with goals) and the PDF builds of its report."""
 
 import uuid
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -31,6 +32,23 @@ class DevelopmentPlan(models.Model):
 
     history = HistoricalRecords()
 
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["DevelopmentPlan"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["DevelopmentPlan"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        summary_fi: str | None
+        summary_sv: str | None
+        summary_en: str | None
+        starting_point_fi: str | None
+        starting_point_sv: str | None
+        starting_point_en: str | None
+        vision_fi: str | None
+        vision_sv: str | None
+        vision_en: str | None
+
     class Meta:
         ordering = ["-period_start"]
         verbose_name = _("development plan")
@@ -57,6 +75,17 @@ class Goal(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("goal"), max_length=300)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Goal"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Goal"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
 
     class Meta:
         ordering = ["plan", "order", "pk"]

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 import zoneinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -55,6 +56,20 @@ class Survey(models.Model):
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Survey"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Survey"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        introduction_fi: str | None
+        introduction_sv: str | None
+        introduction_en: str | None
+        thank_you_text_fi: str | None
+        thank_you_text_sv: str | None
+        thank_you_text_en: str | None
 
     class Meta:
         ordering = ["-opens_at"]
@@ -118,6 +133,17 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Section"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Section"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
+
     class Meta:
         ordering = ["survey", "order", "pk"]
         verbose_name = _("section")
@@ -170,6 +196,23 @@ class Question(models.Model):
         help_text=_("A choice of an earlier single-choice question."),
     )
 
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Question"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Question"]]
+        text_fi: str | None
+        text_sv: str | None
+        text_en: str | None
+        help_text_fi: str | None
+        help_text_sv: str | None
+        help_text_en: str | None
+        scale_min_label_fi: str | None
+        scale_min_label_sv: str | None
+        scale_min_label_en: str | None
+        scale_max_label_fi: str | None
+        scale_max_label_sv: str | None
+        scale_max_label_en: str | None
+
     class Meta:
         ordering = ["section__order", "order", "pk"]
         verbose_name = _("question")
@@ -211,6 +254,14 @@ class Choice(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     value = models.SlugField(_("value"), max_length=40, help_text=_("Stable code stored in answers and exports."))
     label = models.CharField(_("label"), max_length=200)
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Choice"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Choice"]]
+        label_fi: str | None
+        label_sv: str | None
+        label_en: str | None
 
     class Meta:
         ordering = ["question", "order", "pk"]

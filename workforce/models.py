@@ -1,5 +1,7 @@
 """Skill areas, the companies' workforce needs (demand) and the schools' programmes (supply)."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -33,6 +35,14 @@ class SkillArea(models.Model):
     retired = models.BooleanField(
         _("retired"), default=False, help_text=_("A skill area in use is retired, not deleted.")
     )
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["SkillArea"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["SkillArea"]]
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["order", "name"]
@@ -123,6 +133,14 @@ class EducationProgramme(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["EducationProgramme"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["EducationProgramme"]]
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["institution__name", "name"]
