@@ -1,7 +1,7 @@
 """Buildings, premises, organisations of the village, their tenancies and contacts."""
 
 import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -100,11 +100,11 @@ class Premises(models.Model):
         return f"{self.building.name} {self.code}"
 
 
-class CompanyQuerySet(models.QuerySet):
-    def active(self):
+class CompanyQuerySet(models.QuerySet["Company"]):
+    def active(self) -> Self:
         return self.filter(active=True)
 
-    def in_building(self, building, on: datetime.date | None = None):
+    def in_building(self, building: Building, on: datetime.date | None = None) -> Self:
         """Organisations with a tenancy in the building on the given day (today by default)."""
         current = Tenancy.objects.current(on).filter(premises__building=building)
         return self.filter(pk__in=current.values("company_id"))
@@ -237,8 +237,8 @@ def tenancy_in_force(on: datetime.date | None = None, *, through: str = "") -> Q
     )
 
 
-class TenancyQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None):
+class TenancyQuerySet(models.QuerySet["Tenancy"]):
+    def current(self, on: datetime.date | None = None) -> Self:
         """Tenancies in force on the day (today by default)."""
         return self.filter(tenancy_in_force(on))
 

@@ -334,12 +334,13 @@ class Response(models.Model):
     @classmethod
     def status_condition(cls, status: str) -> Q:
         """The responses whose `status` is the given one, as a query condition (the same rule as the property)."""
-        return {
+        conditions: dict[str, Q] = {
             cls.Status.SUBMITTED: Q(submitted_at__isnull=False),
             cls.Status.DRAFT: Q(submitted_at__isnull=True, last_saved_at__isnull=False),
             cls.Status.OPENED: Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=False),
             cls.Status.INVITED: Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=True),
-        }[status]
+        }
+        return conditions[status]
 
 
 class Invitation(models.Model):
