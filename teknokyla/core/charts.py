@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from django.utils.formats import number_format
@@ -25,6 +26,9 @@ from django.utils.translation import gettext as _
 from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # No GUI backend, ever: charts are drawn on a worker with no display.
 matplotlib.use("Agg")
@@ -36,7 +40,7 @@ TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#d0d0d0"
 
 # Applied to every chart with rc_context, so nothing leaks into other users of matplotlib in the process.
-STYLE = {
+STYLE: "dict[RcKeyType, Any]" = {
     "svg.fonttype": "none",  # text stays <text>: selectable, searchable, å/ä/ö drawn by the PDF's own font
     "svg.hashsalt": "teknokyla-report",  # stable ids, so the same data gives the same SVG
     "font.family": "DejaVu Sans",
@@ -172,7 +176,8 @@ def _to_png(figure: Figure) -> bytes:
 def _to_svg(figure: Figure) -> str:
     """The figure as inline SVG: no XML prolog, no metadata, ids made unique to this chart (PNG in as_png())."""
     if _PNG.get():
-        return _to_png(figure)
+        # Inside as_png() every chart function gives PNG bytes; its callers there (the Word edition) expect them.
+        return _to_png(figure)  # type: ignore[return-value]
     buffer = io.StringIO()
     try:
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
