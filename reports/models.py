@@ -109,6 +109,10 @@ def docx_path(instance, filename: str) -> str:
 class ReportBuild(models.Model):
     """One request to build the report: queued by staff, built by a Celery worker."""
 
+    # Set by reports.services.builds when it enqueues the build: True once the queue took it, False when the broker
+    # could not be reached, None until the transaction commits. Not a column.
+    enqueued: bool | None
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from matplotlib.dates import AutoDateLocator, DateFormatter
@@ -321,7 +322,7 @@ def distribution(labels: Sequence[str], counts: Sequence[int], *, axis_label: st
 def timeline(
     rows: Sequence[tuple[str, int, int, str]],
     quarters: Sequence[str],
-    statuses: Sequence[tuple[str, str]] = (),
+    statuses: Sequence[tuple[str, str | Promise]] = (),
 ) -> str:
     """Measures as horizontal bars from their first to their last quarter.
 
