@@ -16,6 +16,9 @@ from stdnum.fi import ytunnus
 
 from .industries import CLASSIFICATIONS, SECTION_CHOICES, SECTIONS, TOL_2008, section_for_code
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 
 def validate_business_id(value: str) -> None:
     """Refuse a Y-tunnus whose format or check digit is wrong."""
@@ -169,6 +172,10 @@ class Company(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
     objects = CompanyQuerySet.as_manager()
 
     class Meta:
@@ -301,6 +308,10 @@ class Contact(models.Model):
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["-is_primary", "name"]

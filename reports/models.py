@@ -9,6 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 # The portal's languages, Finnish first: a report is built in any of them.
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -31,6 +34,10 @@ class DevelopmentPlan(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     # django-modeltranslation replaces the default manager and adds a column per language at run time.
     objects: ClassVar[models.Manager["DevelopmentPlan"]]

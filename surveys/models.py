@@ -23,6 +23,9 @@ from simple_history.models import HistoricalRecords
 
 from companies.models import Company, Contact
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 # Answers are kept identified this many years after the survey closes, unless the survey says otherwise.
 RETENTION_YEARS = 2
 
@@ -305,6 +308,10 @@ class Response(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["survey", "company__name"]
@@ -408,6 +415,10 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         verbose_name = _("answer")

@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from companies.models import Company
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 # Counts above this are typing mistakes in a village of ~50 companies.
 MAX_COUNT = 10_000
 count_validators = [MinValueValidator(0), MaxValueValidator(MAX_COUNT)]
@@ -92,6 +95,10 @@ class WorkforceNeed(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["company__name", "skill_area__order"]
@@ -133,6 +140,10 @@ class EducationProgramme(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     # django-modeltranslation replaces the default manager and adds a column per language at run time.
     objects: ClassVar[models.Manager["EducationProgramme"]]

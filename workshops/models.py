@@ -20,6 +20,9 @@ from simple_history.models import HistoricalRecords
 
 from companies.models import Building, Company, Contact
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 # The text-search configuration of every search in this app.
 SEARCH_CONFIG = "finnish"
 
@@ -93,6 +96,10 @@ class Interview(Place):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes])
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["-held_at"]
@@ -129,6 +136,10 @@ class Workshop(Place):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes])
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["-held_at"]
@@ -250,6 +261,10 @@ class Finding(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes, companies])
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     # django-modeltranslation replaces the default manager and adds a column per language at run time.
     objects: ClassVar[models.Manager["Finding"]]
@@ -337,6 +352,10 @@ class Measure(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes, findings])
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     # django-modeltranslation replaces the default manager and adds a column per language at run time.
     objects: ClassVar[models.Manager["Measure"]]
