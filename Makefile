@@ -74,8 +74,9 @@ lighthouse: $(VENV)/.installed-dev system-pdf chromium
 screens: $(VENV)/.installed-dev system-pdf chromium
 	$(PY) -m teknokyla.devservices --var var/screens exec -- $(PY) -m teknokyla.screenshots
 
+## lint: ruff's checks and formatting, then mypy's type check (configured in pyproject.toml)
 lint: $(VENV)/.installed-dev
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
 
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
