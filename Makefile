@@ -44,10 +44,11 @@ chromium:
 office:
 	$(call apt_ensure,$(OFFICE_PACKAGES),--no-install-recommends)
 
-## test: lint, Django checks, migrations check, then the whole test suite
+## test: lint and type check, Django checks, migrations check, then the whole test suite
 test: $(VENV)/.installed-dev system-pdf chromium office
 	$(PY) -m teknokyla.devservices --var var/test exec -- sh -c '\
 		$(PY) -m ruff check . && \
+		$(PY) -m mypy && \
 		$(PY) manage.py check && \
 		$(PY) manage.py makemigrations --check --dry-run && \
 		$(PY) -m pytest $(PYTEST_ARGS)'
@@ -74,8 +75,9 @@ lighthouse: $(VENV)/.installed-dev system-pdf chromium
 screens: $(VENV)/.installed-dev system-pdf chromium
 	$(PY) -m teknokyla.devservices --var var/screens exec -- $(PY) -m teknokyla.screenshots
 
+## lint: ruff's checks and formatting, then mypy's type check (configured in pyproject.toml)
 lint: $(VENV)/.installed-dev
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
 
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .

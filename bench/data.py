@@ -16,6 +16,7 @@ import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PLAN_VERSION = 1
 RNG_SEED = 8  # the number: the same data on every run
@@ -339,9 +340,11 @@ def _survey(size: RegionSize, now):
     conditional = []
     for question, trigger_code, value in conditions:
         trigger = by_code.get(trigger_code)
-        choice = by_value.get((trigger.pk, value)) if trigger and trigger.section_id == question.section_id else None
-        if choice is not None:
-            question.shown_if_choice = choice
+        trigger_choice = (
+            by_value.get((trigger.pk, value)) if trigger and trigger.section_id == question.section_id else None
+        )
+        if trigger_choice is not None:
+            question.shown_if_choice = trigger_choice
             conditional.append(question)
     Question.objects.bulk_update(conditional, ["shown_if_choice"])
     return survey
@@ -432,7 +435,7 @@ def _responses(rng: random.Random, size: RegionSize, survey, companies, now) -> 
             continue
         pages = sections if state == "submitted" else sections[: rng.randint(1, max(1, len(sections) // 2))]
         page_ids = {section.pk for section in pages}
-        values = {}
+        values: dict[str, Any] = {}
         for question in questions:
             if question.section_id not in page_ids:
                 continue
@@ -492,13 +495,15 @@ def _plan_work(rng: random.Random, size: RegionSize, companies, now) -> None:
         )
         for n in range(1, size.findings + 1)
     )
-    through = Finding.themes.through
-    through.objects.bulk_create(
-        through(finding=finding, theme=theme) for finding in findings for theme in rng.sample(themes, 2)
+    finding_themes = Finding.themes.through
+    finding_themes.objects.bulk_create(
+        finding_themes(finding=finding, theme=theme) for finding in findings for theme in rng.sample(themes, 2)
     )
-    through = Finding.companies.through
-    through.objects.bulk_create(
-        through(finding=finding, company=company) for finding in findings for company in rng.sample(companies, 3)
+    finding_companies = Finding.companies.through
+    finding_companies.objects.bulk_create(
+        finding_companies(finding=finding, company=company)
+        for finding in findings
+        for company in rng.sample(companies, 3)
     )
     statuses = [status for status, _label in Measure.Status.choices]
     measures = []
@@ -517,12 +522,16 @@ def _plan_work(rng: random.Random, size: RegionSize, companies, now) -> None:
             )
         )
     measures = Measure.objects.bulk_create(measures)
-    through = Measure.findings.through
-    through.objects.bulk_create(
-        through(measure=measure, finding=finding) for measure in measures for finding in rng.sample(findings, 3)
+    measure_findings = Measure.findings.through
+    measure_findings.objects.bulk_create(
+        measure_findings(measure=measure, finding=finding)
+        for measure in measures
+        for finding in rng.sample(findings, 3)
     )
-    through = Measure.themes.through
-    through.objects.bulk_create(through(measure=measure, theme=rng.choice(themes)) for measure in measures)
+    measure_themes = Measure.themes.through
+    measure_themes.objects.bulk_create(
+        measure_themes(measure=measure, theme=rng.choice(themes)) for measure in measures
+    )
 
 
 def generate_region(*, size: RegionSize = REGION) -> dict:

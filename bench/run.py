@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from . import stack
 from .queries import FIRST_SAVE, PAGES, RESULTS_FRESH
@@ -214,7 +215,7 @@ class Runner:
 
     def run(self) -> dict:
         started = time.monotonic()
-        results = {
+        results: dict[str, Any] = {
             "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "machine": {**machine(), "postgresql": stack.server_version(self.base_url)},
             "settings": {
@@ -348,7 +349,11 @@ def table(results: dict) -> str:
                 if step is None:
                     values.append("–")
                     continue
-                share = f" ({100 * step['rps'] / floor['rps']:.0f}%)" if scenario != "floor" and floor["rps"] else ""
+                share = (
+                    f" ({100 * step['rps'] / floor['rps']:.0f}%)"
+                    if scenario != "floor" and floor and floor["rps"]
+                    else ""
+                )
                 values.append(f"{step['rps']:.0f}{share}")
             row(f"{label} × {clients}: req/s (share of floor)", values)
             row(f"{label} × {clients}: p50/p95/p99 ms", [_lat(_step(s, scenario, clients)) for s in sizes])

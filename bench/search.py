@@ -13,6 +13,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 RUNS = 20
 # Words as staff type them: an inflected form, a part of compounds, a building, a prefix of a name, a code, and a
@@ -49,9 +50,15 @@ def measure(plan: dict, *, rebuild: bool = True, runs: int = RUNS) -> dict:
             indexing.rebuild()
         indexing.tidy()
     counts = {kind: Entry.objects.filter(kind=kind).count() for kind in Entry.Kind.values}
-    result = {"rebuild_s": round(time.perf_counter() - started, 1), "entries": sum(counts.values()), "by_kind": counts}
+    result: dict[str, Any] = {
+        "rebuild_s": round(time.perf_counter() - started, 1),
+        "entries": sum(counts.values()),
+        "by_kind": counts,
+    }
 
     interview = Interview.objects.order_by("pk").first()
+    if interview is None:
+        raise RuntimeError("the bench data has no interview")
     Interview.objects.filter(pk=interview.pk).update(notes=NOTE)
     timings = []
     for _ in range(runs):

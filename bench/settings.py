@@ -6,6 +6,7 @@ too, because the load comes over plain HTTP on the loopback interface.
 
 import os
 import secrets
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
@@ -18,7 +19,7 @@ from teknokyla.settings import BASE_DIR, CACHES  # noqa: E402
 
 ROOT_URLCONF = "bench.urls"
 VAR_DIR = BASE_DIR / "var" / "bench"
-STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", str(VAR_DIR / "static"))
+STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", str(VAR_DIR / "static")))
 # Its own cache namespace: a run never reads figures a portal (or an earlier run) left in the same Redis.
 CACHES = {
     **CACHES,

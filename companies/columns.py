@@ -169,7 +169,7 @@ def normalise_header(text) -> str:
 
 @cache
 def _lookup() -> dict[str, str]:
-    lookup = {}
+    lookup: dict[str, str] = {}
     for column in COLUMNS:
         names = {column.key, *column.aliases}
         for language in ("fi", "sv", "en"):

@@ -171,7 +171,7 @@ def demo_business_id(index: int) -> str:
 
 def _premises_codes(building: Building) -> list[tuple[str, int, int, str]]:
     prefix = building.name[0]
-    rows = []
+    rows: list[tuple[str, int, int, str]] = []
     for floor in (1, 2, 3):
         for room in range(1, 5):
             kind = Premises.Kind.HALL if building.name in ("Louhi", "Paasi") and floor == 1 else Premises.Kind.OFFICE
@@ -245,7 +245,7 @@ def load_registry() -> dict[str, int]:
                 "name": f"{name} (demo)",
                 "kind": Company.Kind.COMPANY,
                 "industry_code": code,
-                "industry_section": section_for_code(code),
+                "industry_section": section_for_code(code) or "",
                 "employee_band": band,
                 "customer_since": since,
                 "description": "Fictional demo company.",
@@ -274,7 +274,7 @@ def load_registry() -> dict[str, int]:
                 "kind": kind,
                 "parent": parent,
                 "industry_code": code,
-                "industry_section": section_for_code(code),
+                "industry_section": section_for_code(code) or "",
                 "customer_since": since,
             },
         )

@@ -199,7 +199,7 @@ def _apply_row(line: int, data, outcome: _Outcome) -> None:
     else:
         company = Company.objects.filter(name__iexact=data["name"], business_id="").first()
     created = company is None
-    if created:
+    if company is None:
         kind = data["kind"] or Company.Kind.COMPANY
         company = Company(name=data["name"], business_id=data["business_id"], kind=kind)
     elif data["business_id"] and company.pk not in outcome.created:
@@ -226,10 +226,10 @@ def _apply_row(line: int, data, outcome: _Outcome) -> None:
     if data["website"]:
         wanted["website"] = data["website"]
     changed = [name for name, value in wanted.items() if getattr(company, name) != value]
-    changes = []
+    changes: list[Change] = []
     if not created:
         before = {"industry": company.industry_code or company.industry_section}
-        after = {"industry": wanted.get("industry_code") or wanted.get("industry_section")}
+        after = {"industry": wanted.get("industry_code") or wanted.get("industry_section") or ""}
         for name in changed:
             column = COMPANY_FIELD_COLUMNS[name]
             if column == "industry":

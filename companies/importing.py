@@ -295,7 +295,9 @@ def read_rows(raw: bytes, filename: str) -> ParsedFile:
         raise ImportFileError(_("Use a CSV or XLSX file (the file was “%(name)s”).") % {"name": filename})
     if not table:
         raise ImportFileError(_("The file is empty."))
-    keys, unknown, seen = [], [], {}
+    keys: list[str | None] = []
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
     for cell in table[0]:
         text = str(cell if cell is not None else "").strip()
         key = column_table.column_for_header(text)
@@ -447,7 +449,7 @@ def model_errors(line: int, data: dict) -> list[RowError]:
         business_id=data["business_id"],
         kind=data["kind"] or Company.Kind.COMPANY,
         industry_code=industry if len(industry) > 1 else "",
-        industry_section=section_for_code(industry) if industry else "",
+        industry_section=(section_for_code(industry) or "") if industry else "",
         customer_since=data["customer_since"],
         website=data["website"],
     )
@@ -467,13 +469,15 @@ def model_errors(line: int, data: dict) -> list[RowError]:
 def validate_rows(rows) -> tuple[list[tuple[int, dict]], list[RowError]]:
     """Validate every row; return the cleaned rows and the errors of all of them."""
     buildings = {b.name.lower(): b for b in Building.objects.prefetch_related("premises")}
-    cleaned, errors, seen = [], [], {}
+    cleaned: list[tuple[int, dict]] = []
+    errors: list[RowError] = []
+    seen: dict[str, tuple[int, dict]] = {}
     for line, values in rows:
         form = CompanyRowForm(values, buildings=buildings)
         if not form.is_valid():
             for column, messages in form.errors.items():
                 for message in messages:
-                    errors.append(RowError(line, column, message.rstrip(".")))
+                    errors.append(RowError(line, column, str(message).rstrip(".")))
             continue
         data = form.cleaned_data
         problems = model_errors(line, data)

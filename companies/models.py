@@ -1,6 +1,7 @@
 """Buildings, premises, organisations of the village, their tenancies and contacts."""
 
 import datetime
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fi import ytunnus
 
 from .industries import CLASSIFICATIONS, SECTION_CHOICES, SECTIONS, TOL_2008, section_for_code
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 def validate_business_id(value: str) -> None:
@@ -45,6 +49,14 @@ class Building(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=5, default="94600")
     city = models.CharField(_("city"), max_length=100, default="Kemi")
     description = models.TextField(_("description"), blank=True)
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Building"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Building"]]
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
 
     class Meta:
         ordering = ["name"]
@@ -91,11 +103,11 @@ class Premises(models.Model):
         return f"{self.building.name} {self.code}"
 
 
-class CompanyQuerySet(models.QuerySet):
-    def active(self):
+class CompanyQuerySet(models.QuerySet["Company"]):
+    def active(self) -> Self:
         return self.filter(active=True)
 
-    def in_building(self, building, on: datetime.date | None = None):
+    def in_building(self, building: Building, on: datetime.date | None = None) -> Self:
         """Organisations with a tenancy in the building on the given day (today by default)."""
         current = Tenancy.objects.current(on).filter(premises__building=building)
         return self.filter(pk__in=current.values("company_id"))
@@ -160,6 +172,10 @@ class Company(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
     objects = CompanyQuerySet.as_manager()
 
     class Meta:
@@ -228,8 +244,8 @@ def tenancy_in_force(on: datetime.date | None = None, *, through: str = "") -> Q
     )
 
 
-class TenancyQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None):
+class TenancyQuerySet(models.QuerySet["Tenancy"]):
+    def current(self, on: datetime.date | None = None) -> Self:
         """Tenancies in force on the day (today by default)."""
         return self.filter(tenancy_in_force(on))
 
@@ -292,6 +308,10 @@ class Contact(models.Model):
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["-is_primary", "name"]

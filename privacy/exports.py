@@ -188,5 +188,6 @@ def personal_data_export(*, contact: Contact | None = None, company: Company | N
             "organisation": contact.company.name,
         }
         return f"personal-data-contact-{contact.pk}-{today}.zip", _zip(subject, contact_sections(contact))
+    assert company is not None  # exactly one of the two, checked above
     subject = _("Organisation %(name)s") % {"name": company.name}
     return f"personal-data-organisation-{company.pk}-{today}.zip", _zip(subject, company_sections(company))

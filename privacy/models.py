@@ -1,5 +1,7 @@
 """The privacy notice (tietosuojaseloste) of the portal: one row, its texts in fi, sv and en."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,38 @@ class PrivacyNotice(models.Model):
         "rights",
         "supervisory_authority",
     )
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["PrivacyNotice"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["PrivacyNotice"]]
+        controller_fi: str | None
+        controller_sv: str | None
+        controller_en: str | None
+        contact_fi: str | None
+        contact_sv: str | None
+        contact_en: str | None
+        purposes_fi: str | None
+        purposes_sv: str | None
+        purposes_en: str | None
+        legal_basis_fi: str | None
+        legal_basis_sv: str | None
+        legal_basis_en: str | None
+        data_collected_fi: str | None
+        data_collected_sv: str | None
+        data_collected_en: str | None
+        recipients_fi: str | None
+        recipients_sv: str | None
+        recipients_en: str | None
+        retention_fi: str | None
+        retention_sv: str | None
+        retention_en: str | None
+        rights_fi: str | None
+        rights_sv: str | None
+        rights_en: str | None
+        supervisory_authority_fi: str | None
+        supervisory_authority_sv: str | None
+        supervisory_authority_en: str | None
 
     class Meta:
         verbose_name = _("privacy notice")

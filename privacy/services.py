@@ -9,6 +9,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.apps import apps
 from django.conf import settings
@@ -67,9 +68,9 @@ def _pattern(needles: list[str]) -> str:
     return rf"(?<![[:alnum:]_+])({'|'.join(parts)})(?![[:alnum:]_])"
 
 
-def _text_columns() -> dict:
+def _text_columns() -> dict[type[models.Model], list[tuple[str, int | None, bool]]]:
     """{model: [(column, max_length or None, is_json)]} of every text column that may copy a person's details."""
-    columns = {}
+    columns: dict[type[models.Model], list[tuple[str, int | None, bool]]] = {}
     for label in SCRUBBED_APPS:
         for model in apps.get_app_config(label).get_models():
             # The registry's own rows of people: the erased person's row is anonymised by the model, and another
@@ -77,11 +78,12 @@ def _text_columns() -> dict:
             if model._meta.concrete_model in (Contact, Contact.history.model):
                 continue
             for model_field in model._meta.concrete_fields:
+                column = cast(str, model_field.column)  # a concrete field always has its column
                 if isinstance(model_field, models.JSONField):
-                    columns.setdefault(model, []).append((model_field.column, None, True))
+                    columns.setdefault(model, []).append((column, None, True))
                 elif isinstance(model_field, models.CharField | models.TextField) and not model_field.choices:
                     max_length = model_field.max_length if isinstance(model_field, models.CharField) else None
-                    columns.setdefault(model, []).append((model_field.column, max_length, False))
+                    columns.setdefault(model, []).append((column, max_length, False))
     return columns
 
 

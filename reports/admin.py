@@ -55,7 +55,7 @@ class ReportBuildAdmin(admin.ModelAdmin):
     list_select_related = ["plan"]
     date_hierarchy = "requested_at"
     # `pdf` is left out on purpose: its widget would show the file's storage URL.
-    fields = [
+    readonly_fields = fields = (
         "plan",
         "survey",
         "language",
@@ -70,8 +70,7 @@ class ReportBuildAdmin(admin.ModelAdmin):
         "size_label",
         "data_checksum",
         "download",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request):
         return False

@@ -1,12 +1,16 @@
 """The development plan: its written parts (an edition with goals) and the PDF builds of its report."""
 
 import uuid
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 # The portal's languages, Finnish first: a report is built in any of them.
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -30,6 +34,27 @@ class DevelopmentPlan(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["DevelopmentPlan"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["DevelopmentPlan"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        summary_fi: str | None
+        summary_sv: str | None
+        summary_en: str | None
+        starting_point_fi: str | None
+        starting_point_sv: str | None
+        starting_point_en: str | None
+        vision_fi: str | None
+        vision_sv: str | None
+        vision_en: str | None
 
     class Meta:
         ordering = ["-period_start"]
@@ -58,6 +83,17 @@ class Goal(models.Model):
     title = models.CharField(_("goal"), max_length=300)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
 
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Goal"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Goal"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
+
     class Meta:
         ordering = ["plan", "order", "pk"]
         verbose_name = _("goal")
@@ -79,6 +115,10 @@ def docx_path(instance, filename: str) -> str:
 
 class ReportBuild(models.Model):
     """One request to build the report: queued by staff, built by a Celery worker."""
+
+    # Set by reports.services.builds when it enqueues the build: True once the queue took it, False when the broker
+    # could not be reached, None until the transaction commits. Not a column.
+    enqueued: bool | None
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

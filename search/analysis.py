@@ -111,7 +111,8 @@ def _analyse(word: str) -> WordTerms:
     lowered = word.lower()
     if voikko is None or word.isdigit():
         return WordTerms(forms=(lowered,), parts=(), known=False)
-    forms, parts = [], []
+    forms: list[str] = []
+    parts: list[str] = []
     for analysis in _raw(voikko, word):
         base = (analysis.get("BASEFORM") or lowered).lower()
         if base not in forms:
@@ -138,7 +139,8 @@ def words(text: str) -> list[str]:
 
 def text_terms(text: str) -> tuple[list[str], list[str]]:
     """(base forms, compound parts) of every word of a text, in order of the text, repeats kept for the ranking."""
-    forms, parts = [], []
+    forms: list[str] = []
+    parts: list[str] = []
     for word in words(text):
         terms = word_terms(word)
         forms.extend(terms.forms)

@@ -232,6 +232,7 @@ def _attachments(ids) -> Iterable[Document]:
     attachments = Attachment.objects.filter(pk__in=ids).prefetch_related("interview__themes", "workshop__themes")
     for attachment in attachments:
         record = attachment.interview or attachment.workshop
+        assert record is not None  # the check constraint: an attachment belongs to an interview or a workshop
         text = ""
         if attachment.file:
             with attachment.file.open("rb") as file:

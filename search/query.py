@@ -76,7 +76,9 @@ def parse(text: str) -> Query | None:
         return None
     if not analyser_loaded():
         return Query(text=text, tsquery="", prefixes={_stem(word) for word in found}, reduced=True)
-    clauses, exact, prefixes = [], set(), set()
+    clauses: list[str] = []
+    exact: set[str] = set()
+    prefixes: set[str] = set()
     for word in found:
         terms = word_terms(word)
         if not terms.known:
@@ -130,7 +132,7 @@ def _conditions(query: Query, filters: Filters, *, staff: bool) -> tuple[str, li
             "(finnish @@ websearch_to_tsquery('finnish', %s) OR swedish @@ websearch_to_tsquery('swedish', %s)"
             " OR english @@ websearch_to_tsquery('english', %s))"
         )
-        params = [query.text] * 3
+        params: list[object] = [query.text] * 3
         rank = (
             f"ts_rank('{WEIGHTS}', finnish, websearch_to_tsquery('finnish', %s))"
             " + 0.5 * ts_rank(swedish, websearch_to_tsquery('swedish', %s))"
@@ -229,7 +231,8 @@ def _marked(text: str, query: Query) -> list[tuple[int, int]]:
 
 def _render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
     end = len(text) if end is None else end
-    html, position = [], start
+    html: list[str] = []
+    position = start
     for span_start, span_end in spans:
         if span_start < start or span_end > end:
             continue

@@ -6,6 +6,8 @@ the survey sends `surveys.signals.answers_written` for a page's answers, the pri
 calls search.services itself, and `manage.py search_rebuild` rebuilds everything.
 """
 
+from collections.abc import Callable
+
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from companies.models import Company, Contact, Tenancy
@@ -110,7 +112,7 @@ def _m2m_receiver(model):
     return changed
 
 
-_receivers = []  # kept alive: the signals hold their receivers weakly
+_receivers: list[Callable[..., None]] = []  # kept alive: the signals hold their receivers weakly
 
 
 def _answers_written(sender, answer_ids, **kwargs) -> None:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.views.decorators.http import require_GET
 
 from teknokyla.core.access import is_portal_staff, viewer_required
@@ -19,7 +20,7 @@ class ResultGroup:
     """The hits of one kind on this page, and how many of that kind match in all."""
 
     kind: str
-    label: str
+    label: str | Promise
     count: int
     hits: list[Hit] = field(default_factory=list)
 

@@ -224,8 +224,7 @@ class AnswerInline(admin.TabularInline):
     """The answers as stored, read-only: a correction goes through the response page's form."""
 
     model = Answer
-    fields = ["question", "value", "other_text", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("question", "value", "other_text", "updated_at")
     extra = 0
     max_num = 0
     can_delete = False

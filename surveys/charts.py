@@ -14,23 +14,23 @@ from .results import Tally
 
 def response_rate_chart(tallies: list[Tally], title: str) -> charts.WebChart:
     """The response rate of each group (a building, an industry), in the order of the table beside it."""
-    rated = [tally for tally in tallies if tally.rate is not None]
+    rated = [(tally, tally.rate) for tally in tallies if tally.rate is not None]
     with charts.for_screen():
         svg = charts.horizontal_bars(
-            [tally.label for tally in rated],
-            [tally.rate for tally in rated],
+            [tally.label for tally, _rate in rated],
+            [rate for _tally, rate in rated],
             percent=True,
-            counts=[tally.submitted for tally in rated],
+            counts=[tally.submitted for tally, _rate in rated],
             axis_label=_("Response rate (%), submitted in brackets"),
         )
     if rated:
-        best = max(rated, key=lambda tally: tally.rate)
-        worst = min(rated, key=lambda tally: tally.rate)
+        best, best_rate = max(rated, key=lambda pair: pair[1])
+        worst, worst_rate = min(rated, key=lambda pair: pair[1])
         summary = _("Highest: %(best)s, %(best_rate)s %%. Lowest: %(worst)s, %(worst_rate)s %%.") % {
             "best": best.label,
-            "best_rate": charts.format_number(best.rate),
+            "best_rate": charts.format_number(best_rate),
             "worst": worst.label,
-            "worst_rate": charts.format_number(worst.rate),
+            "worst_rate": charts.format_number(worst_rate),
         }
     else:
         summary = _("Nobody has been invited yet.")

@@ -97,7 +97,8 @@ def content_changed() -> None:
     """A new version token: every cached copy of any survey's content is out of date."""
     token = uuid.uuid4().hex
     try:
-        written = cache.set(VERSION_KEY, token, timeout=None)
+        # django-redis answers True, or None for an error it ignored; Django's base class declares None.
+        written = cache.set(VERSION_KEY, token, timeout=None)  # type: ignore[func-returns-value]
     except RedisError:
         written = None
     if written is None:

@@ -83,9 +83,9 @@ def cross_table(*, responses, rows: Question, columns: Question, hide_small: boo
         .annotate(times=Count("pk"))
         .order_by()
     )
-    cells = defaultdict(lambda: defaultdict(int))
-    row_totals = defaultdict(int)
-    column_totals = defaultdict(int)
+    cells: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    row_totals: defaultdict[str, int] = defaultdict(int)
+    column_totals: defaultdict[str, int] = defaultdict(int)
     answered_both = 0
     for row_value, column_value, times in pairs:
         picked_columns = _picked(column_value)

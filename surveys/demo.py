@@ -799,7 +799,7 @@ def load_survey(now=None) -> Survey:
 
 def _question_fields(survey: Survey, spec: QuestionSpec) -> dict:
     low, high = spec.scale_labels or (None, None)
-    fields = {
+    fields: dict[str, object] = {
         "code": spec.code,
         "type": spec.type,
         "required": spec.required,
@@ -868,7 +868,7 @@ BAND_VALUES = {"1-4": "1-4", "5-9": "5-9", "10-49": "10-49", "50-249": "50-249",
 def _pick(rng: random.Random, code: str, values: list[str], low: int, high: int) -> dict:
     """A multiple-choice answer of low..high values, sometimes with "other"."""
     picked = rng.sample(values, rng.randint(low, min(high, len(values))))
-    data = {code: picked}
+    data: dict[str, list[str] | str] = {code: picked}
     if code in OTHER_TEXTS and rng.random() < 0.2:
         picked.append(OTHER_VALUE)
         data[code + "__other"] = OTHER_TEXTS[code]

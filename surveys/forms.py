@@ -11,6 +11,7 @@ import copy
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -139,7 +140,7 @@ class WorkforceTableBoundField(forms.BoundField):
     @cached_property
     def cell_errors(self) -> dict[tuple[int, str], str]:
         """{(row number, column): problem} of the posted rows."""
-        found = {}
+        found: dict[tuple[int, str], str] = {}
         for error in self.errors.as_data():
             params = error.params or {}
             if "column" in params:
@@ -278,12 +279,12 @@ def _skill_areas() -> list[SkillArea]:
 
 def field_for(question: Question, choices, skill_areas=None) -> forms.Field:
     """The form field that asks one question; a table question offers `skill_areas` (all of them when None)."""
-    common = {"label": question.text, "help_text": question.help_text, "required": False}
+    common: dict[str, Any] = {"label": question.text, "help_text": question.help_text, "required": False}
     low = question.min_value
     high = question.max_value
     kind = question.type
     T = Question.Type
-    options = {"bound_field_class": OptionsBoundField}  # radio buttons and checkboxes
+    options: dict[str, Any] = {"bound_field_class": OptionsBoundField}  # radio buttons and checkboxes
     if kind == T.SHORT_TEXT:
         return forms.CharField(max_length=500, **common)
     if kind == T.LONG_TEXT:
@@ -414,7 +415,7 @@ class SectionForm(forms.Form):
 
     def answers(self) -> dict[int, tuple[object, str]]:
         """{question id: (stored value, other text)} for every question of the page; hidden ones are None."""
-        result = {}
+        result: dict[int, tuple[object, str]] = {}
         for question in self.questions:
             if not self.visible(question, self.cleaned_data):
                 result[question.pk] = (None, "")

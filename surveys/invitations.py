@@ -283,8 +283,8 @@ def reminders_send_due(*, now=None) -> int:
 def owed_mail_send(owed: OutgoingMail) -> None:
     """Send an owed mail (see outbox.mail_deliver), or nothing when it is no longer due, judged at send time."""
     if owed.kind == OutgoingMail.Kind.CONFIRMATION:
-        response = Response.objects.filter(survey=owed.survey, company=owed.company, submitted_at__isnull=False)
-        response = response.select_related("survey", "company").first()
+        submitted = Response.objects.filter(survey=owed.survey, company=owed.company, submitted_at__isnull=False)
+        response = submitted.select_related("survey", "company").first()
         if response is not None:
             mail.send_submission_confirmation(response)
         return

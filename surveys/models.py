@@ -9,6 +9,7 @@ import hashlib
 import secrets
 import zoneinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -21,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company, Contact
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 # Answers are kept identified this many years after the survey closes, unless the survey says otherwise.
 RETENTION_YEARS = 2
@@ -55,6 +59,20 @@ class Survey(models.Model):
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Survey"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Survey"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        introduction_fi: str | None
+        introduction_sv: str | None
+        introduction_en: str | None
+        thank_you_text_fi: str | None
+        thank_you_text_sv: str | None
+        thank_you_text_en: str | None
 
     class Meta:
         ordering = ["-opens_at"]
@@ -118,6 +136,17 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Section"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Section"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
+
     class Meta:
         ordering = ["survey", "order", "pk"]
         verbose_name = _("section")
@@ -170,6 +199,23 @@ class Question(models.Model):
         help_text=_("A choice of an earlier single-choice question."),
     )
 
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Question"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Question"]]
+        text_fi: str | None
+        text_sv: str | None
+        text_en: str | None
+        help_text_fi: str | None
+        help_text_sv: str | None
+        help_text_en: str | None
+        scale_min_label_fi: str | None
+        scale_min_label_sv: str | None
+        scale_min_label_en: str | None
+        scale_max_label_fi: str | None
+        scale_max_label_sv: str | None
+        scale_max_label_en: str | None
+
     class Meta:
         ordering = ["section__order", "order", "pk"]
         verbose_name = _("question")
@@ -211,6 +257,14 @@ class Choice(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     value = models.SlugField(_("value"), max_length=40, help_text=_("Stable code stored in answers and exports."))
     label = models.CharField(_("label"), max_length=200)
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Choice"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Choice"]]
+        label_fi: str | None
+        label_sv: str | None
+        label_en: str | None
 
     class Meta:
         ordering = ["question", "order", "pk"]
@@ -254,6 +308,10 @@ class Response(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["survey", "company__name"]
@@ -283,12 +341,13 @@ class Response(models.Model):
     @classmethod
     def status_condition(cls, status: str) -> Q:
         """The responses whose `status` is the given one, as a query condition (the same rule as the property)."""
-        return {
+        conditions: dict[str, Q] = {
             cls.Status.SUBMITTED: Q(submitted_at__isnull=False),
             cls.Status.DRAFT: Q(submitted_at__isnull=True, last_saved_at__isnull=False),
             cls.Status.OPENED: Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=False),
             cls.Status.INVITED: Q(submitted_at__isnull=True, last_saved_at__isnull=True, first_opened_at__isnull=True),
-        }[status]
+        }
+        return conditions[status]
 
 
 class Invitation(models.Model):
@@ -356,6 +415,10 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         verbose_name = _("answer")

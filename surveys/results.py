@@ -329,7 +329,7 @@ def _texts(rows: list[tuple[str, str]], with_names: bool) -> list[TextAnswer]:
 
 def _needs(values: list[tuple[object, int]], names: dict[str, str]) -> list[SkillAreaNeed]:
     """Rows and people per skill area of the table answers, most people first."""
-    totals = defaultdict(lambda: [0, 0])
+    totals: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     for value, times in values:
         for row in table_rows(value):
             area = str(row.get("skill_area", ""))
@@ -393,7 +393,7 @@ def _summarise(
         result.counts = [OptionCount(_("Yes"), tally["yes"], _share(tally["yes"], total))]
         result.counts.append(OptionCount(_("No"), tally["no"], _share(tally["no"], total)))
     elif question.type == T.SCALE:
-        points = defaultdict(int)
+        points: defaultdict[int, int] = defaultdict(int)
         for value, times in values:
             number = _number(value)
             if number is not None and 1 <= number <= 5:
@@ -551,7 +551,7 @@ def survey_results(
     for question_id, value, times in figures["values"]:
         values[question_id].append((value, times))
     choice_ids = {question.pk for question in questions if question.is_choice}
-    texts = defaultdict(dict)
+    texts: defaultdict[int, dict[str, tuple[list[tuple[str, str | None]], int]]] = defaultdict(dict)
     for question_id, text, company, written in figures["texts"]:
         kind = "other" if question_id in choice_ids else "text"
         texts[question_id].setdefault(kind, ([], written))[0].append((text, company))

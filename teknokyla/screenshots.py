@@ -35,6 +35,8 @@ def _survey_link() -> str:
     from surveys.models import Response
 
     response = Response.objects.filter(survey__slug=SLUG, submitted_at__isnull=False).order_by("company__name").first()
+    if response is None:
+        raise RuntimeError("the demo data has no submitted response")
     _invitation, token = invitation_create(survey=response.survey, company=response.company)
     return f"/s/{token}/"
 

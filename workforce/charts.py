@@ -14,8 +14,8 @@ def gap_chart(table: MatchingTable) -> charts.WebChart:
     largest: dict[str, int] = {}
     for row in table.rows:  # already sorted by gap, largest first: an area's first row is its largest gap
         largest.setdefault(row.skill_area.name, row.gap)
-    for row in table.no_demand:
-        largest.setdefault(row.skill_area.name, -row.graduates)
+    for no_demand in table.no_demand:
+        largest.setdefault(no_demand.skill_area.name, -no_demand.graduates)
     ordered = sorted(largest.items(), key=lambda item: -item[1])
     labels, gaps = [name for name, _gap in ordered], [gap for _name, gap in ordered]
     title = _("Gap between demand and supply by skill area")
@@ -34,9 +34,9 @@ def gap_chart(table: MatchingTable) -> charts.WebChart:
         "oversupply": oversupply,
     }
     if shortages:
-        largest = max(range(len(gaps)), key=gaps.__getitem__)
+        widest = max(range(len(gaps)), key=gaps.__getitem__)
         summary += " " + _("The largest shortage: %(label)s, %(gap)s people.") % {
-            "label": labels[largest],
-            "gap": gaps[largest],
+            "label": labels[widest],
+            "gap": gaps[widest],
         }
     return charts.web_chart(svg, title, summary)

@@ -49,16 +49,16 @@ def table_rows(table: MatchingTable) -> Iterator[list]:
             _programmes(row.programmes),
         ]
         yield [neutralise(cell) for cell in cells]
-    for row in table.no_demand:
+    for no_demand in table.no_demand:
         cells = [
-            row.skill_area.name,
+            no_demand.skill_area.name,
             "",
             0,
-            row.graduates,
-            -row.graduates,
+            no_demand.graduates,
+            -no_demand.graduates,
             _("No local demand"),
             "",
-            _programmes(row.programmes),
+            _programmes(no_demand.programmes),
         ]
         yield [neutralise(cell) for cell in cells]
 
@@ -94,7 +94,9 @@ def matching_response(table: MatchingTable, fmt: str) -> HttpResponse | Streamin
     filename = f"workforce-matching-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
         # The rows are made now, in the request's language; only the writing is streamed.
-        response = StreamingHttpResponse(csv_chunks(list(table_rows(table))), content_type=FORMATS["csv"])
+        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
+            csv_chunks(list(table_rows(table))), content_type=FORMATS["csv"]
+        )
     else:
         response = HttpResponse(xlsx_bytes(table), content_type=FORMATS["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -232,7 +232,8 @@ class CandidateCompany:
     @property
     def contacts_to_call(self) -> list[Contact]:
         """The primary contacts, or the first contact when none is marked primary."""
-        contacts = self.company.live_contacts
+        # A Prefetch's to_attr (companies_for_programme), which the model's type cannot know.
+        contacts: list[Contact] = self.company.live_contacts  # type: ignore[attr-defined]
         return [c for c in contacts if c.is_primary] or contacts[:1]
 
 

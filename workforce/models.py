@@ -1,5 +1,7 @@
 """Skill areas, the companies' workforce needs (demand) and the schools' programmes (supply)."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 # Counts above this are typing mistakes in a village of ~50 companies.
 MAX_COUNT = 10_000
@@ -33,6 +38,14 @@ class SkillArea(models.Model):
     retired = models.BooleanField(
         _("retired"), default=False, help_text=_("A skill area in use is retired, not deleted.")
     )
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["SkillArea"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["SkillArea"]]
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["order", "name"]
@@ -82,6 +95,10 @@ class WorkforceNeed(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["company__name", "skill_area__order"]
@@ -123,6 +140,18 @@ class EducationProgramme(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["EducationProgramme"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["EducationProgramme"]]
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["institution__name", "name"]

@@ -5,6 +5,8 @@ view, never to a media URL; uploads go through the staff pages, which check
 what a file really is. Findings and measures have no bulk delete.
 """
 
+import functools
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -55,7 +57,7 @@ def _delete_files_on_commit(names: list[str]) -> None:
     # The stored files go only once the rows are gone for good; a rolled-back delete keeps them.
     storage = Attachment._meta.get_field("file").storage
     for name in filter(None, names):
-        transaction.on_commit(lambda name=name: storage.delete(name))
+        transaction.on_commit(functools.partial(storage.delete, name))
 
 
 class StaffUserChoicesMixin:
@@ -121,8 +123,14 @@ class AttachmentInline(admin.TabularInline):
 
     model = Attachment
     formset = AttachmentFormSet
-    fields = ["download_link", "content_type", "size_label", "description", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = fields = (
+        "download_link",
+        "content_type",
+        "size_label",
+        "description",
+        "uploaded_by",
+        "uploaded_at",
+    )
     extra = 0
     max_num = 0
 

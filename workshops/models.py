@@ -3,6 +3,7 @@
 import re
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -19,6 +20,9 @@ from simple_history.models import HistoricalRecords
 
 from companies.models import Building, Company, Contact
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 # The text-search configuration of every search in this app.
 SEARCH_CONFIG = "finnish"
 
@@ -33,6 +37,14 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Theme"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Theme"]]
+        name_fi: str | None
+        name_sv: str | None
+        name_en: str | None
 
     class Meta:
         ordering = ["order", "name"]
@@ -84,6 +96,10 @@ class Interview(Place):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes])
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["-held_at"]
@@ -120,6 +136,10 @@ class Workshop(Place):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes])
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
 
     class Meta:
         ordering = ["-held_at"]
@@ -241,6 +261,18 @@ class Finding(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes, companies])
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Finding"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Finding"]]
+        text_fi: str | None
+        text_sv: str | None
+        text_en: str | None
 
     class Meta:
         ordering = ["-importance", "-created_at"]
@@ -320,6 +352,27 @@ class Measure(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[themes, findings])
+    if TYPE_CHECKING:
+        # Read by django-simple-history when it writes the history row of the next save.
+        _history_user: AbstractBaseUser | None
+        _change_reason: str | None
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Measure"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Measure"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
+        indicator_fi: str | None
+        indicator_sv: str | None
+        indicator_en: str | None
+        funding_source_fi: str | None
+        funding_source_sv: str | None
+        funding_source_en: str | None
 
     class Meta:
         ordering = ["start_quarter", "title"]

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -13,6 +14,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import SEARCH_CONFIG, Finding, Interview, Measure, Workshop
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Headline(TypedDict):
+    """What _search annotates a record with for its hit."""
+
+    headline: str
+
 
 # Private-use characters: no user types them by accident, and escaping leaves them as they are.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
@@ -141,7 +152,7 @@ def plain_text(markdown: str) -> str:
 
 def highlight(headline: str) -> SafeString:
     """A headline as plain text (no Markdown marks), escaped, with its start and stop markers as <mark> elements."""
-    html = escape(plain_text(headline or ""))
+    html: str = escape(plain_text(headline or ""))
     html = re.sub(f"{MARK_START}(.*?){MARK_STOP}", r"<mark>\1</mark>", html, flags=re.DOTALL)
     # A marker character typed into a note would otherwise leave a lone tag behind.
     return mark_safe(html.replace(MARK_START, "").replace(MARK_STOP, ""))  # noqa: S308 - escaped just above
@@ -170,13 +181,13 @@ def _group(kind: str, label, queryset: QuerySet, to_hit) -> ResultGroup:
     )
 
 
-def _interview_hit(interview: Interview) -> SearchHit:
+def _interview_hit(interview: "WithAnnotations[Interview, _Headline]") -> SearchHit:
     names = ", ".join(company.name for company in interview.companies.all())
     title = f"{interview} – {names}" if names else str(interview)
     return SearchHit(title=title, url=interview.get_absolute_url(), snippet=highlight(interview.headline))
 
 
-def _workshop_hit(workshop: Workshop) -> SearchHit:
+def _workshop_hit(workshop: "WithAnnotations[Workshop, _Headline]") -> SearchHit:
     return SearchHit(
         title=workshop.title,
         url=workshop.get_absolute_url(),
@@ -185,7 +196,7 @@ def _workshop_hit(workshop: Workshop) -> SearchHit:
     )
 
 
-def _finding_hit(finding: Finding) -> SearchHit:
+def _finding_hit(finding: "WithAnnotations[Finding, _Headline]") -> SearchHit:
     return SearchHit(
         title=str(finding),
         url=finding.get_absolute_url(),
@@ -194,7 +205,7 @@ def _finding_hit(finding: Finding) -> SearchHit:
     )
 
 
-def _measure_hit(measure: Measure) -> SearchHit:
+def _measure_hit(measure: "WithAnnotations[Measure, _Headline]") -> SearchHit:
     return SearchHit(
         title=measure.title,
         url=measure.get_absolute_url(),

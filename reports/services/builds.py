@@ -4,6 +4,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
@@ -221,7 +222,7 @@ def _start(build_id: int) -> ReportBuild | None:
 
 
 def _store(build_id: int, rendered) -> ReportBuild | None:
-    stored_names = []
+    stored_names: list[str] = []
     docx = getattr(rendered, "docx", b"")
     try:
         with transaction.atomic():
@@ -229,10 +230,10 @@ def _store(build_id: int, rendered) -> ReportBuild | None:
             if build is None or build.status == Status.DONE:
                 return None  # another worker stored its PDF first: one build, one PDF
             build.pdf.save("report.pdf", ContentFile(rendered.pdf), save=False)
-            stored_names.append(build.pdf.name)
+            stored_names.append(cast(str, build.pdf.name))  # named by save()
             if docx:
                 build.docx.save("report.docx", ContentFile(docx), save=False)
-                stored_names.append(build.docx.name)
+                stored_names.append(cast(str, build.docx.name))
                 build.docx_size = len(docx)
             build.status = Status.DONE
             build.finished_at = timezone.now()
@@ -247,7 +248,7 @@ def _store(build_id: int, rendered) -> ReportBuild | None:
             )  # fmt: skip
     except BaseException:
         for name in stored_names:
-            build.pdf.storage.delete(name)  # the row does not name them: no orphan file
+            ReportBuild.pdf.field.storage.delete(name)  # the row does not name them: no orphan file
         raise
     return build
 

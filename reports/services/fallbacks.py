@@ -23,7 +23,7 @@ class Gap:
     """One record whose text(s) will fall back to Finnish."""
 
     kind: str  # what the record is: "Measure", "Finding"…
-    label: str  # the record, in Finnish (its only language for the field)
+    label: str | None  # the record, in Finnish (its only language for the field)
     fields: tuple[str, ...]  # the names of the missing texts, for people
     url: str  # where to fill them in
 

@@ -9,8 +9,10 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -96,7 +98,7 @@ def _tag_element_languages() -> None:
                 structure["Lang"] = pydyf.String(language)
             yield structure
 
-    build_with_languages.sets_languages = True
+    build_with_languages.sets_languages = True  # type: ignore[attr-defined]  # the marker the guard above reads
     tags._build_box_tree = build_with_languages
 
 
@@ -219,15 +221,17 @@ def _registry(today: datetime.date) -> dict:
     rows = Premises.objects.values_list("pk", "building__name", "area_m2")
     premises = {pk: (building, area or Decimal(0)) for pk, building, area in rows}
     tenancies = Tenancy.objects.current(today).filter(company__active=True).values_list("company_id", "premises_id")
-    buildings = {name: {"companies": set(), "premises": set()} for name, _area in premises.values()}
+    buildings: dict[str, dict[str, set[int]]] = {
+        name: {"companies": set(), "premises": set()} for name, _area in premises.values()
+    }
     for company_id, premises_id in tenancies:
         building = buildings[premises[premises_id][0]]
         building["companies"].add(company_id)
         building["premises"].add(premises_id)
-    area_total = defaultdict(Decimal)
+    area_total: defaultdict[str, Decimal] = defaultdict(Decimal)
     for name, area in premises.values():
         area_total[name] += area
-    by_building = []
+    by_building: list[dict[str, Any]] = []
     for name in sorted(buildings):
         in_use = sum((premises[pk][1] for pk in buildings[name]["premises"]), Decimal(0))
         by_building.append(
@@ -240,8 +244,8 @@ def _registry(today: datetime.date) -> dict:
             }
         )
 
-    sections = defaultdict(int)
-    years = defaultdict(int)
+    sections: defaultdict[str, int] = defaultdict(int)
+    years: defaultdict[tuple[int, str], int] = defaultdict(int)
     for _pk, _parent, section, since in counted:
         sections[section] += 1
         years[_years_bucket(today.year - since if since else None)] += 1
@@ -307,7 +311,7 @@ def _survey(survey: Survey) -> dict:
     """Response rates and each question's results, from surveys.results; six queries."""
     progress = survey_progress(survey=survey)
     results = survey_results(survey=survey, with_names=False)
-    sections = []
+    sections: list[dict[str, Any]] = []
     for result in results.questions:
         if not sections or sections[-1]["id"] != result.question.section_id:
             section = result.question.section
@@ -446,7 +450,7 @@ def _workforce() -> dict:
     rows.sort(key=lambda row: (-row["gap"], row["label"]))
     no_demand = sorted(
         ({"label": _tr(row.skill_area, "name"), "graduates": row.graduates} for row in table.no_demand),
-        key=lambda row: row["label"],
+        key=lambda row: str(row["label"]),
     )
     return {"rows": rows, "no_demand": no_demand}
 
@@ -479,17 +483,18 @@ def _quarter_label(index: int) -> str:
 
 def _measure(measure: Measure, findings: dict[int, dict]) -> dict:
     start, end = _quarter(measure.start_quarter), _quarter(measure.end_quarter)
-    timed = start is not None and end is not None and end >= start
+    if start is None or end is None or end < start:
+        start = end = None  # untimed: a quarter missing, or the end before the start
     return {
         "id": measure.pk,
         "title": _tr(measure, "title"),
         "description_html": _written(_tr(measure, "description"), under=3),
         "responsible": measure.responsible_label,
         "partners": [partner.name for partner in measure.partners.all()],
-        "start": _quarter_label(start) if timed else None,
-        "end": _quarter_label(end) if timed else None,
-        "start_index": start if timed else None,
-        "end_index": end if timed else None,
+        "start": None if start is None else _quarter_label(start),
+        "end": None if end is None else _quarter_label(end),
+        "start_index": start,
+        "end_index": end,
         "cost": measure.estimated_cost,
         "funding": _tr(measure, "funding_source"),
         "status": measure.status,
@@ -526,7 +531,7 @@ def _goals_and_measures(plan: DevelopmentPlan, findings: dict[int, dict]) -> tup
             other.append(_measure(measure, findings))
         else:
             under_goal[measure.goal_id].append(_measure(measure, findings))
-    goal_rows = [
+    goal_rows: list[dict[str, Any]] = [
         {
             "id": goal.pk,
             "number": number,
@@ -698,7 +703,10 @@ def _page_footer_css() -> str:
 
 
 def _stylesheet_path() -> Path:
-    return Path(finders.find(STYLESHEET))
+    found = finders.find(STYLESHEET)
+    if not isinstance(found, str):
+        raise ImproperlyConfigured(f"The report's stylesheet {STYLESHEET} is not among the static files.")
+    return Path(found)
 
 
 def report_charts(data: dict) -> tuple[dict, list[dict]]:

@@ -7,7 +7,9 @@ on every page, and every paragraph carries its language (w:lang), Finnish where 
 
 import io
 import re
+from collections.abc import Set as AbstractSet
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from django.utils import formats
 from django.utils.text import capfirst
@@ -22,6 +24,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from teknokyla.core import charts
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 from .report import MIN_GROUP, PROJECT_NAME, PUBLISHER, report_charts
 
@@ -141,7 +146,9 @@ class _Writer:
         self.tag(paragraph)
         self.paragraph(caption, style="Caption")
 
-    def table(self, caption: str, header: list[str], rows: list[list], *, numeric: set[int] = frozenset()) -> None:
+    def table(
+        self, caption: str, header: list[str], rows: list[list], *, numeric: AbstractSet[int] = frozenset()
+    ) -> None:
         """A Word table under its caption; the header row repeats on every page the table runs over."""
         if caption:
             self.paragraph(caption, style="Caption").paragraph_format.keep_with_next = True
@@ -199,7 +206,7 @@ class _Writer:
     def page_break(self) -> None:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def contents(self, entries: list[tuple[int, str]]) -> None:
+    def contents(self, entries: list[tuple[int, str | tuple[str, ...]]]) -> None:
         """Word's own table of contents (a TOC field over Heading 1–3), its first result written in already.
 
         Word fills in the page numbers when the document is opened (updateFields) or on F9; until then, and in
@@ -315,7 +322,7 @@ class _HtmlToWord(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.writer = writer
         self.language = language
-        self.paragraph = None
+        self.paragraph: Paragraph | None = None
         self.lists: list[str] = []
         self.bold = self.italic = self.code = self.pre = 0
         self.quote = 0
@@ -497,7 +504,7 @@ def _measure(w: _Writer, measure: dict) -> None:
         w.written(measure["description_html"])
     cost = f"{_number(measure['cost'])} €" if measure["cost"] is not None else "–"
     timing = f"{measure['start']} – {measure['end']}" if measure["start"] else _("No timing set")
-    findings = [(f"F{f['number']} ", f["short"]) for f in measure["findings"]] or ["–"]
+    findings: list[str | tuple[str, str]] = [(f"F{f['number']} ", f["short"]) for f in measure["findings"]] or ["–"]
     w.facts(
         _("Facts of measure %(number)s") % {"number": measure["number"]},
         [
@@ -752,7 +759,7 @@ def _heard(w: _Writer, data: dict, chart: dict, sections: list[dict]) -> None:
                 text = (f"F{finding['number']} ", finding["text"], f" ({finding['kind_label']})")
                 w.paragraph(text, style="List Bullet")
     w.heading(_("SWOT analysis"), 2)
-    cells = {}
+    cells: dict[str, list[str | tuple[str, str]]] = {}
     for key in ("strengths", "weaknesses", "opportunities", "threats"):
         cells[key] = [(f"F{f['number']} ", f["short"]) for f in heard["swot"][key]] or ["–"]
     w.table(
@@ -911,9 +918,15 @@ def _appendix(w: _Writer, data: dict, sections: list[dict]) -> None:
     )
 
 
-def contents_entries(data: dict, sections: list[dict]) -> list[tuple[int, str]]:
+def contents_entries(data: dict, sections: list[dict]) -> list[tuple[int, str | tuple[str, ...]]]:
     """The headings of levels 1–2 in the order the document has them (the written text's own headings aside)."""
-    entries = [(1, _("Summary")), (1, _("Vision and goals")), (2, _("Vision")), (2, _("Goals")), (1, _("Measures"))]
+    entries: list[tuple[int, str | tuple[str, ...]]] = [
+        (1, _("Summary")),
+        (1, _("Vision and goals")),
+        (2, _("Vision")),
+        (2, _("Goals")),
+        (1, _("Measures")),
+    ]
     entries += [(2, _goal_heading(g)) for g in data["goals"]]
     if data["other_measures"]:
         entries.append((2, _("Other measures")))

@@ -1,6 +1,7 @@
 """Pages of the report builds: the list with the build form, building and retrying, the live status, the downloads."""
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -36,7 +37,7 @@ class BuildRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("plan", "survey"):
-            field = self.fields[name]
+            field = cast(forms.ModelChoiceField, self.fields[name])  # declared above
             # Read once: a select asks for its choices more than once while it renders.
             field.choices = [(item.pk, str(item)) for item in field.queryset]
         for field in self.fields.values():
@@ -45,15 +46,21 @@ class BuildRequestForm(forms.Form):
     @property
     def can_build(self) -> bool:
         """A build needs an edition and a survey to choose from."""
-        return bool(self.fields["plan"].choices and self.fields["survey"].choices)
+        return bool(self.choices("plan") and self.choices("survey"))
+
+    def choices(self, name: str) -> list[tuple[int, str]]:
+        """The plan's or survey's choices, read once in __init__."""
+        return cast(list[tuple[int, str]], cast(forms.ModelChoiceField, self.fields[name]).choices)
 
 
 def _fallbacks(form: BuildRequestForm | None) -> dict | None:
     """For staff: the texts a Swedish and an English build of the form's default edition and survey show in Finnish."""
     if form is None or not form.can_build:
         return None
-    plan = DevelopmentPlan.objects.filter(pk=form.fields["plan"].choices[0][0]).first()
-    survey = Survey.objects.filter(pk=form.fields["survey"].choices[0][0]).first()
+    plan = DevelopmentPlan.objects.filter(pk=form.choices("plan")[0][0]).first()
+    survey = Survey.objects.filter(pk=form.choices("survey")[0][0]).first()
+    if plan is None:  # deleted since the form read its choices
+        return None
     languages = dict(LANGUAGE_CHOICES)
     return {
         "plan": plan,

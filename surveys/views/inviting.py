@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -113,11 +114,11 @@ class ConfirmForm(InviteForm):
 @dataclass
 class Preview:
     language: str
-    label: str
+    label: str | Promise
     contacts: int  # how many recipients' contacts read this language
-    recipient: str  # "Name <address>", or an example
-    subject: str
-    body: str
+    recipient: str | Promise  # "Name <address>", or an example
+    subject: str | Promise
+    body: str | Promise
 
 
 @staff_required

@@ -17,14 +17,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # No GUI backend, ever: charts are drawn on a worker with no display.
 matplotlib.use("Agg")
@@ -36,7 +41,7 @@ TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#d0d0d0"
 
 # Applied to every chart with rc_context, so nothing leaks into other users of matplotlib in the process.
-STYLE = {
+STYLE: "dict[RcKeyType, Any]" = {
     "svg.fonttype": "none",  # text stays <text>: selectable, searchable, å/ä/ö drawn by the PDF's own font
     "svg.hashsalt": "teknokyla-report",  # stable ids, so the same data gives the same SVG
     "font.family": "DejaVu Sans",
@@ -172,7 +177,8 @@ def _to_png(figure: Figure) -> bytes:
 def _to_svg(figure: Figure) -> str:
     """The figure as inline SVG: no XML prolog, no metadata, ids made unique to this chart (PNG in as_png())."""
     if _PNG.get():
-        return _to_png(figure)
+        # Inside as_png() every chart function gives PNG bytes; its callers there (the Word edition) expect them.
+        return _to_png(figure)  # type: ignore[return-value]
     buffer = io.StringIO()
     try:
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -316,7 +322,7 @@ def distribution(labels: Sequence[str], counts: Sequence[int], *, axis_label: st
 def timeline(
     rows: Sequence[tuple[str, int, int, str]],
     quarters: Sequence[str],
-    statuses: Sequence[tuple[str, str]] = (),
+    statuses: Sequence[tuple[str, str | Promise]] = (),
 ) -> str:
     """Measures as horizontal bars from their first to their last quarter.
 

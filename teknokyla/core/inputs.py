@@ -114,9 +114,14 @@ def install_admin_guards() -> None:
 
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.JSONField] = {"form_class": BoundedJSONField}
     if not getattr(widgets.AutocompleteMixin.optgroups, "drops_foreign_values", False):
-        widgets.AutocompleteMixin.optgroups = _autocomplete_optgroups(widgets.AutocompleteMixin.optgroups)
+        # A deliberate patch of Django's method (the guard above makes it once).
+        widgets.AutocompleteMixin.optgroups = _autocomplete_optgroups(  # type: ignore[method-assign]
+            widgets.AutocompleteMixin.optgroups
+        )
     if not getattr(options.BaseModelAdmin.to_field_allowed, "concrete_only", False):
-        options.BaseModelAdmin.to_field_allowed = _concrete_to_field(options.BaseModelAdmin.to_field_allowed)
+        options.BaseModelAdmin.to_field_allowed = _concrete_to_field(  # type: ignore[method-assign]
+            options.BaseModelAdmin.to_field_allowed
+        )
 
 
 def _concrete_to_field(to_field_allowed):

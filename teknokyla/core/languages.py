@@ -51,5 +51,6 @@ class MissingLanguageFilter(admin.SimpleListFilter):
 
 def translated_fields(model) -> list[str]:
     """The fields of `model` kept in every language (registered with modeltranslation), in the model's order."""
-    registered = set(translator.get_options_for_model(model).fields)
+    # The options' metaclass gives every registered class `fields`; modeltranslation's types do not declare it.
+    registered = set(translator.get_options_for_model(model).fields)  # type: ignore[attr-defined]
     return [field.name for field in model._meta.fields if field.name in registered]

@@ -40,8 +40,8 @@ class Command(BaseCommand):
         except (importing.ImportFileError, importing.ImportRefused) as error:
             raise CommandError(f"{file}: {error}") from None
         if result.errors:
-            for error in result.errors:
-                self.stderr.write(str(error))
+            for row_error in result.errors:
+                self.stderr.write(str(row_error))
             raise CommandError(f"{file}: {len(result.errors)} error(s) in {result.rows} row(s); nothing was imported.")
         if dry_run:
             self._preview(result)
