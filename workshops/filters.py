@@ -146,7 +146,11 @@ class FindingFilterSet(SearchFilterSet):
     columns = {"q": "col-md-4"} | dict.fromkeys(
         ("theme", "company", "kind", "importance", "source", "missing"), "col-md-2"
     )
-    SOURCE_MODELS = {"interview": Interview, "workshop": Workshop, "survey": Question}
+    SOURCE_MODELS: dict[str, type[Interview] | type[Workshop] | type[Question]] = {
+        "interview": Interview,
+        "workshop": Workshop,
+        "survey": Question,
+    }
 
     def from_source(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Exists(self.SOURCE_MODELS[value].objects.filter(findings=OuterRef("pk"))))
