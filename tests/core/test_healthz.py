@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from bench.stack import free_port
+from teknokyla.devservices import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,6 @@ from django.test import Client
 from django.urls import reverse
 from kombu import pools
 
-from bench.stack import free_port
 from reports.models import ReportBuild
 from reports.services import builds as build_services
 from reports.tasks import sweep_report_builds
@@ -30,6 +29,7 @@ from surveys.invitations import invitation_create
 from surveys.models import Answer, OutgoingMail, Response
 from surveys.views.answering import MISS_LIMIT
 from teknokyla.celery import app
+from teknokyla.devservices import free_port
 
 from ..factories import CompanyFactory, ContactFactory
 from ..reports.builds_support import make_plan, stored_pdfs, tiny_render, use_renderer

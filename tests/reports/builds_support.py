@@ -16,10 +16,10 @@ from django.conf import settings
 from kombu import pools
 from weasyprint import HTML
 
-from bench.stack import free_port
 from reports.models import DevelopmentPlan, ReportBuild
 from reports.services import builds as build_services
 from teknokyla.celery import app
+from teknokyla.devservices import free_port
 
 from ..factories import SurveyFactory
 

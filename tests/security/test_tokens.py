@@ -22,10 +22,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from bench.stack import free_port
 from surveys.views.answering import MISS_LIMIT, MISS_WINDOW, SESSION_KEY
 from teknokyla.core import dburl
 from teknokyla.core.security import RedactSurveyTokens, redact_tokens
+from teknokyla.devservices import free_port
 
 from ..surveys.conftest import PAGE_1, PAGE_2, PAGE_3
 

@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from bench.stack import free_port
 from surveys import content
 from surveys.models import Choice, Question
+from teknokyla.devservices import free_port
 
 from ..factories import ChoiceFactory, QuestionFactory
 from ..faults.outage import PrivateRedis
