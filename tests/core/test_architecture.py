@@ -117,9 +117,6 @@ KNOWN_UPWARD = {
     ("surveys.record", "workforce"): "question-type registry",
     ("surveys.results", "workforce"): "question-type registry",
     ("surveys.services", "workforce"): "question-type registry",
-    # Measure.goal points at reports.Goal: the plan's goals and measures to live in one app.
-    ("workshops.forms.plan", "reports"): "goals and measures in one app",
-    ("workshops.services.plan", "reports"): "goals and measures in one app",
 }
 
 

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reports.models import DevelopmentPlan, Goal, ReportBuild
+from reports.models import DevelopmentPlan, ReportBuild
+from workshops.models import Goal
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ class TestPages:
         assert staff_client.get(change(plan)).status_code == 200
         assert staff_client.get(change(plan.goals.get())).status_code == 200
         assert staff_client.get(reverse("admin:reports_developmentplan_add")).status_code == 200
-        assert staff_client.get(reverse("admin:reports_goal_add")).status_code == 200
+        assert staff_client.get(reverse("admin:workshops_goal_add")).status_code == 200
         assert staff_client.get(reverse("admin:reports_developmentplan_history", args=[plan.pk])).status_code == 200
 
     def test_the_plan_page_offers_every_language_and_the_goals(self, staff_client, plan):

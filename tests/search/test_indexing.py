@@ -12,14 +12,14 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from privacy.services import contact_erase_everywhere, survey_anonymise
-from reports.models import DevelopmentPlan, Goal
+from reports.models import DevelopmentPlan
 from search.extract import extract_text
 from search.models import Entry
 from search.query import search
 from surveys.models import OTHER_VALUE
 from surveys.services import page_save
 from workshops import uploads
-from workshops.models import Participation
+from workshops.models import Goal, Participation
 from workshops.services.plan import finding_create, measure_create, measure_update
 from workshops.services.records import attachment_add
 

@@ -10,9 +10,8 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from companies.models import Company
-from reports.models import Goal
 
-from ..models import Finding, Interview, Measure, MeasureStatusChange, Theme, Workshop
+from ..models import Finding, Goal, Interview, Measure, MeasureStatusChange, Theme, Workshop
 from ..translation import FINDING_FIELDS, MEASURE_FIELDS
 
 LANGUAGE_SUFFIXES = ("_fi", "_sv", "_en")
