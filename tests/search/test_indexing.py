@@ -209,7 +209,7 @@ def test_the_index_follows_edits_and_deletions():
 
 def test_a_measure_edited_through_its_service_is_found_by_its_new_words():
     measure = measure_create(title="Vetytalous", start_quarter="2025-Q1", end_quarter="2025-Q2")
-    measure_update(measure=measure, title="Aurinkoenergia", start_quarter="2025-Q1", end_quarter="2025-Q2")
+    measure_update(measure=measure, data={"title": "Aurinkoenergia"})
     assert kinds("vetytalous") == {} and kinds("aurinkoenergian") == {"measures": 1}
 
 
