@@ -459,8 +459,8 @@ def _plan_work(rng: random.Random, size: RegionSize, companies, now) -> None:
     """Interviews, findings and measures in the numbers of a large region, tied to themes, companies and goals."""
     from django.contrib.auth import get_user_model
 
-    from reports.models import DevelopmentPlan, Goal
-    from workshops.models import Finding, Interview, Measure, Theme
+    from reports.models import DevelopmentPlan
+    from workshops.models import Finding, Goal, Interview, Measure, Theme
 
     staff = get_user_model().objects.get(username=STAFF_USERNAME)
     themes = list(Theme.objects.filter(active=True))

@@ -1,15 +1,13 @@
-"""Admin for the registry: search, filters, inlines, export and erasure of contacts."""
+"""Admin for the registry: search, filters, inlines and export (privacy's admin adds the erasure of contacts)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy import services as privacy_services
 from teknokyla.core.languages import MissingLanguageFilter
 from teknokyla.core.spreadsheets import neutralise
 
@@ -122,20 +120,6 @@ class ContactAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "email", "company__name"]
     list_select_related = ["company"]
     autocomplete_fields = ["company"]
-    actions = ["erase_contacts"]
-
-    @admin.action(description=_("Erase the selected contacts (anonymise on request)"), permissions=["change"])
-    def erase_contacts(self, request, queryset):
-        count = 0
-        for contact in queryset:
-            # Everywhere, as the staff page does: the history, the mail records and texts that copy the person.
-            privacy_services.contact_erase_everywhere(contact=contact)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d contact erased.", "%(count)d contacts erased.", count) % {"count": count},
-            messages.SUCCESS,
-        )
 
 
 @admin.register(Tenancy)

@@ -13,9 +13,10 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from teknokyla.core.languages import MissingLanguageFilter
+from workshops.models import Goal
 
 from .forms import PlanAdminForm
-from .models import DevelopmentPlan, Goal, ReportBuild
+from .models import DevelopmentPlan, ReportBuild
 
 
 class GoalInline(TranslationStackedInline):

@@ -5,7 +5,9 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from .models import DevelopmentPlan, Goal
+from workshops.models import Goal
+
+from .models import DevelopmentPlan
 
 LANGUAGES = ("fi", "sv", "en")
 PERIOD_START = datetime.date(2024, 6, 1)

@@ -7,7 +7,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import LANGUAGE_CHOICES, DevelopmentPlan, Goal
+from workshops.models import Goal
+
+from .models import LANGUAGE_CHOICES, DevelopmentPlan
 
 LANGUAGE_CODES = tuple(code for code, _name in LANGUAGE_CHOICES)
 TEXT_FIELDS = {"summary": _("Summary"), "starting_point": _("Starting point"), "vision": _("Vision")}

@@ -1,4 +1,4 @@
-"""The development plan: its written parts (an edition with goals) and the PDF builds of its report."""
+"""The development plan: its written parts (an edition; its goals are in workshops) and the builds of its report."""
 
 import uuid
 from typing import TYPE_CHECKING, ClassVar
@@ -73,34 +73,6 @@ class DevelopmentPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:plan", args=[self.pk])
-
-
-class Goal(models.Model):
-    """A goal of the plan; measures are tied to goals."""
-
-    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan"))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.CharField(_("goal"), max_length=300)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-
-    # django-modeltranslation replaces the default manager and adds a column per language at run time.
-    objects: ClassVar[models.Manager["Goal"]]
-    if TYPE_CHECKING:
-        _default_manager: ClassVar[models.Manager["Goal"]]
-        title_fi: str | None
-        title_sv: str | None
-        title_en: str | None
-        description_fi: str | None
-        description_sv: str | None
-        description_en: str | None
-
-    class Meta:
-        ordering = ["plan", "order", "pk"]
-        verbose_name = _("goal")
-        verbose_name_plural = _("goals")
-
-    def __str__(self):
-        return self.title
 
 
 def report_path(instance, filename: str) -> str:

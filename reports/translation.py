@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import DevelopmentPlan, Goal
+from .models import DevelopmentPlan
 
 PLAN_FIELDS = ("title", "summary", "starting_point", "vision")
 
@@ -16,8 +16,3 @@ class DevelopmentPlanTranslation(TranslationOptions):
 @register(DevelopmentPlan.history.model)
 class HistoricalDevelopmentPlanTranslation(TranslationOptions):
     fields = PLAN_FIELDS
-
-
-@register(Goal)
-class GoalTranslation(TranslationOptions):
-    fields = ("title", "description")

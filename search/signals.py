@@ -11,11 +11,11 @@ from collections.abc import Callable
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from companies.models import Company, Contact, Tenancy
-from reports.models import DevelopmentPlan, Goal
+from reports.models import DevelopmentPlan
 from surveys.models import Answer, Response
 from surveys.signals import answers_written
 from workforce.models import WorkforceNeed
-from workshops.models import Attachment, Finding, Interview, Measure, Participation, Workshop
+from workshops.models import Attachment, Finding, Goal, Interview, Measure, Participation, Workshop
 
 from . import indexing
 from .models import Entry

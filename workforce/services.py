@@ -1,6 +1,7 @@
 """Writes of the workforce app: needs and programmes entered by staff, and retiring skill areas."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -9,8 +10,23 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from companies.models import Company
+from teknokyla.core.services import model_update
 
 from .models import EducationProgramme, Level, SkillArea, WorkforceNeed
+
+# The fields staff write on each record: an update sets those of them that it is given.
+NEED_FIELDS = ("company", "skill_area", "role", "count", "window", "level", "kind")
+PROGRAMME_FIELDS = (
+    "institution",
+    "name",
+    "level",
+    "yearly_intake",
+    "yearly_graduates",
+    "trainee_places_sought",
+    "thesis_places_sought",
+    "active",
+    "skill_areas",
+)
 
 
 def _refuse_retired(areas: Iterable[SkillArea], field: str, *, allowed: Iterable[int] = ()) -> None:
@@ -54,26 +70,12 @@ def need_create(
 
 
 @transaction.atomic
-def need_update(
-    *,
-    need: WorkforceNeed,
-    company: Company,
-    skill_area: SkillArea,
-    count: int,
-    window: str,
-    role: str = "",
-    level: str = Level.ANY,
-    kind: str = WorkforceNeed.Kind.PERMANENT,
-    user: AbstractBaseUser | None = None,
-) -> WorkforceNeed:
-    """Change a need; its source and its link to a survey answer row stay as they were."""
+def need_update(*, need: WorkforceNeed, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> WorkforceNeed:
+    """Change a need (the `NEED_FIELDS` that `data` holds); its source and its link to a survey answer row stay."""
     stored_area_id = WorkforceNeed.objects.filter(pk=need.pk).values_list("skill_area_id", flat=True).first()
-    _refuse_retired([skill_area], "skill_area", allowed=[stored_area_id])
-    need.company, need.skill_area, need.role, need.count = company, skill_area, role, count
-    need.window, need.level, need.kind = window, level, kind
+    _refuse_retired([data.get("skill_area", need.skill_area)], "skill_area", allowed=[stored_area_id])
     need._history_user = user
-    need.full_clean()
-    need.save()
+    model_update(instance=need, fields=NEED_FIELDS, data=data)
     return need
 
 
@@ -113,30 +115,15 @@ def programme_create(
 
 @transaction.atomic
 def programme_update(
-    *,
-    programme: EducationProgramme,
-    institution: Company,
-    name: str,
-    level: str,
-    skill_areas: Iterable[SkillArea],
-    yearly_intake: int = 0,
-    yearly_graduates: int = 0,
-    trainee_places_sought: int = 0,
-    thesis_places_sought: int = 0,
-    active: bool = True,
-    user: AbstractBaseUser | None = None,
+    *, programme: EducationProgramme, data: Mapping[str, Any], user: AbstractBaseUser | None = None
 ) -> EducationProgramme:
-    """Change a programme and replace its skill areas (a retired area it already had may stay)."""
-    skill_areas = list(skill_areas)
-    _check_skill_areas(skill_areas, allowed=programme.skill_areas.values_list("pk", flat=True))
-    programme.institution, programme.name, programme.level = institution, name, level
-    programme.yearly_intake, programme.yearly_graduates = yearly_intake, yearly_graduates
-    programme.trainee_places_sought, programme.thesis_places_sought = trainee_places_sought, thesis_places_sought
-    programme.active = active
+    """Change a programme (the `PROGRAMME_FIELDS` that `data` holds); its skill areas are replaced, and a retired
+    area it already had may stay."""
+    if "skill_areas" in data:
+        data = {**data, "skill_areas": list(data["skill_areas"])}
+        _check_skill_areas(data["skill_areas"], allowed=programme.skill_areas.values_list("pk", flat=True))
     programme._history_user = user
-    programme.full_clean()
-    programme.save()
-    programme.skill_areas.set(skill_areas)
+    model_update(instance=programme, fields=PROGRAMME_FIELDS, data=data)
     return programme
 
 

@@ -117,7 +117,7 @@ def need_edit(request, pk):
     form = NeedForm(_posted(request), instance=need)
     if request.method == "POST" and form.is_valid():
         try:
-            services.need_update(need=need, user=request.user, **form.cleaned_data)
+            services.need_update(need=need, data=form.cleaned_data, user=request.user)
         except ValidationError as error:
             _show_refusal(form, error)
         else:
@@ -185,7 +185,7 @@ def programme_edit(request, pk):
     form = ProgrammeForm(_posted(request), instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_update(programme=programme, user=request.user, **form.cleaned_data)
+            services.programme_update(programme=programme, data=form.cleaned_data, user=request.user)
         except ValidationError as error:
             _show_refusal(form, error)
         else:

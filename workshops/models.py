@@ -1,4 +1,4 @@
-"""Interviews and workshops, their attachments, and the findings and measures drawn from them."""
+"""Interviews and workshops, their attachments, and the findings, goals and measures drawn from them."""
 
 import re
 import uuid
@@ -287,6 +287,39 @@ class Finding(models.Model):
         return reverse("workshops:finding", args=[self.pk])
 
 
+class Goal(models.Model):
+    """A goal of a development plan edition; the plan's measures are tied to goals."""
+
+    # The edition lives in reports (its written parts and builds); named by string, as this app never imports reports.
+    plan = models.ForeignKey(
+        "reports.DevelopmentPlan", on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("goal"), max_length=300)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+
+    # django-modeltranslation replaces the default manager and adds a column per language at run time.
+    objects: ClassVar[models.Manager["Goal"]]
+    if TYPE_CHECKING:
+        _default_manager: ClassVar[models.Manager["Goal"]]
+        title_fi: str | None
+        title_sv: str | None
+        title_en: str | None
+        description_fi: str | None
+        description_sv: str | None
+        description_en: str | None
+
+    class Meta:
+        # The table kept its name when the model moved here from reports.
+        db_table = "reports_goal"
+        ordering = ["plan", "order", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self):
+        return self.title
+
+
 class Measure(models.Model):
     """A proposal of the development plan, with its owner, timing, indicator and status."""
 
@@ -341,7 +374,7 @@ class Measure(models.Model):
     indicator_target = models.DecimalField(_("target"), max_digits=12, decimal_places=2, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     goal = models.ForeignKey(
-        "reports.Goal",
+        Goal,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -1,8 +1,8 @@
-"""Theme names, findings and measures in fi, sv and en (django-modeltranslation); Finnish is the fallback."""
+"""Theme names, findings, goals and measures in fi, sv and en (django-modeltranslation); Finnish is the fallback."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Finding, Measure, Theme
+from .models import Finding, Goal, Measure, Theme
 
 FINDING_FIELDS = ("text",)
 MEASURE_FIELDS = ("title", "description", "indicator", "funding_source")
@@ -16,6 +16,11 @@ class ThemeTranslation(TranslationOptions):
 @register(Finding)
 class FindingTranslation(TranslationOptions):
     fields = FINDING_FIELDS
+
+
+@register(Goal)
+class GoalTranslation(TranslationOptions):
+    fields = ("title", "description")
 
 
 @register(Measure)

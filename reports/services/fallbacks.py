@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from surveys.models import Choice, Question, Section, Survey
 from teknokyla.core.languages import TRANSLATION_LANGUAGES, missing_fields, missing_language, translated_fields
 from workforce.models import SkillArea
-from workshops.models import Finding, Measure, Theme
+from workshops.models import Finding, Goal, Measure, Theme
 
-from ..models import DevelopmentPlan, Goal
+from ..models import DevelopmentPlan
 
 LABEL_WORDS = 12
 

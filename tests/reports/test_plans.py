@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from reports.forms import MAX_PREVIEW_BYTES
-from reports.models import DevelopmentPlan, Goal
-from workshops.models import Measure
+from reports.models import DevelopmentPlan
+from workshops.models import Goal, Measure
 
 from ..factories import MeasureFactory, SurveyFactory
 

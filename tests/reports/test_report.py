@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from companies import demo as companies_demo
 from companies.models import Company, Contact, Premises, Tenancy
 from reports import demo as reports_demo
-from reports.models import DevelopmentPlan, Goal
+from reports.models import DevelopmentPlan
 from reports.services.report import (
     RenderedReport,
     _stylesheet_path,
@@ -29,7 +29,7 @@ from reports.services.report import (
 from surveys import demo as surveys_demo
 from surveys.models import Answer, Invitation, Question, Response
 from workshops import demo as workshops_demo
-from workshops.models import Finding, Interview, Measure, Participation, Workshop
+from workshops.models import Finding, Goal, Interview, Measure, Participation, Workshop
 
 from ..factories import (
     BuildingFactory,

@@ -6,8 +6,9 @@ import pytest
 from django.utils import translation
 
 from reports.demo import load_plan
-from reports.models import DevelopmentPlan, Goal
+from reports.models import DevelopmentPlan
 from workshops.markdown import render_markdown
+from workshops.models import Goal
 
 pytestmark = pytest.mark.django_db
 

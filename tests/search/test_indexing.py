@@ -12,14 +12,14 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from privacy.services import contact_erase_everywhere, survey_anonymise
-from reports.models import DevelopmentPlan, Goal
+from reports.models import DevelopmentPlan
 from search.extract import extract_text
 from search.models import Entry
 from search.query import search
 from surveys.models import OTHER_VALUE
 from surveys.services import page_save
 from workshops import uploads
-from workshops.models import Participation
+from workshops.models import Goal, Participation
 from workshops.services.plan import finding_create, measure_create, measure_update
 from workshops.services.records import attachment_add
 
@@ -209,7 +209,7 @@ def test_the_index_follows_edits_and_deletions():
 
 def test_a_measure_edited_through_its_service_is_found_by_its_new_words():
     measure = measure_create(title="Vetytalous", start_quarter="2025-Q1", end_quarter="2025-Q2")
-    measure_update(measure=measure, title="Aurinkoenergia", start_quarter="2025-Q1", end_quarter="2025-Q2")
+    measure_update(measure=measure, data={"title": "Aurinkoenergia"})
     assert kinds("vetytalous") == {} and kinds("aurinkoenergian") == {"measures": 1}
 
 

@@ -9,11 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from companies.models import Building, Company
-from reports.models import DevelopmentPlan, Goal, ReportBuild
+from reports.models import DevelopmentPlan, ReportBuild
 from surveys.invitations import invitation_create
 from surveys.models import Invitation, Response, Survey
 from workforce.models import EducationProgramme, SkillArea, WorkforceNeed
-from workshops.models import Attachment, Finding, Interview, Measure, Theme, Workshop
+from workshops.models import Attachment, Finding, Goal, Interview, Measure, Theme, Workshop
 
 from ..factories import (
     BuildingFactory,

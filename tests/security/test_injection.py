@@ -165,7 +165,7 @@ ADMIN_MODELS = [
     "workshops_measure",
     "workshops_theme",
     "reports_developmentplan",
-    "reports_goal",
+    "workshops_goal",
     "workforce_workforceneed",
     "workforce_educationprogramme",
 ]

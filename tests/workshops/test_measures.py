@@ -375,18 +375,18 @@ class TestMeasureServices:
     def test_update_appends_only_when_the_status_changes(self):
         user = UserFactory(groups=[STAFF_GROUP])
         measure = _measure(user=user)
-        measure_update(measure=measure, user=user, **_fields_of(measure, title="Same status"))
+        measure_update(measure=measure, user=user, data=_fields_of(measure, title="Same status"))
         assert measure.status_changes.count() == 1
-        measure_update(measure=measure, user=user, status_note="go", **_fields_of(measure, status="agreed"))
-        measure_update(measure=measure, user=user, **_fields_of(measure, status="agreed", title="Again"))
-        measure_update(measure=measure, user=user, **_fields_of(measure, status="done"))
+        measure_update(measure=measure, user=user, data=_fields_of(measure, status="agreed", status_note="go"))
+        measure_update(measure=measure, user=user, data=_fields_of(measure, status="agreed", title="Again"))
+        measure_update(measure=measure, user=user, data=_fields_of(measure, status="done"))
         assert list(measure.status_changes.values_list("status", flat=True)) == ["proposed", "agreed", "done"]
 
     def test_update_compares_with_the_stored_status_not_the_instance(self):
         # A bound ModelForm has already put the new status on the instance before the service runs.
         measure = _measure()
         measure.status = "done"
-        measure_update(measure=measure, **_fields_of(measure))
+        measure_update(measure=measure, data=_fields_of(measure))
         assert list(measure.status_changes.values_list("status", flat=True)) == ["proposed", "done"]
 
     def test_create_refuses_an_end_before_the_start(self):

@@ -77,7 +77,7 @@ def record_interview(village, **fields) -> Interview:
         "held_at": when(1),
         "place_text": "Kahvila",
         "notes": "Yritys kertoi kasvusuunnitelmistaan.",
-        "created_by": village.staff,
+        "user": village.staff,
     }
     return interview_create(**{**values, **fields})
 

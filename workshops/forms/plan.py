@@ -1,6 +1,7 @@
-"""Forms of the plan pages: findings, measures, their list filters and the search box."""
+"""Forms of the plan pages: findings and measures (their list filters are in workshops/filters.py)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
@@ -8,12 +9,11 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from reports.models import LANGUAGE_CHOICES, Goal
 from surveys.models import Question
 from teknokyla.core.groups import STAFF_GROUP
 from teknokyla.core.inputs import parse_id
 
-from ..models import Finding, Interview, Measure, Theme, Workshop
+from ..models import Finding, Goal, Interview, Measure, Theme, Workshop
 from ..translation import FINDING_FIELDS, MEASURE_FIELDS
 
 FIRST_QUARTER_YEAR, LAST_QUARTER_YEAR = 2022, 2030
@@ -58,7 +58,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
-LANGUAGE_CODES = tuple(code for code, _name in LANGUAGE_CHOICES)
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class LanguagePanesMixin:
@@ -72,7 +72,7 @@ class LanguagePanesMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        languages = dict(LANGUAGE_CHOICES)
+        languages = dict(settings.LANGUAGES)
         for name in self.translated:
             model_field = self._meta.model._meta.get_field(name)
             for code in LANGUAGE_CODES:

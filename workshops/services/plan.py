@@ -1,8 +1,9 @@
 """Writes of the development plan (findings, measures and the measure's status history) and the board's data."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -10,12 +11,49 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from companies.models import Company
-from reports.models import Goal
+from teknokyla.core.services import model_update
 
-from ..models import Finding, Interview, Measure, MeasureStatusChange, Theme, Workshop
+from ..models import Finding, Goal, Interview, Measure, MeasureStatusChange, Theme, Workshop
 from ..translation import FINDING_FIELDS, MEASURE_FIELDS
 
 LANGUAGE_SUFFIXES = ("_fi", "_sv", "_en")
+
+
+def _in_languages(*names: str) -> tuple[str, ...]:
+    return tuple(f"{name}{suffix}" for name in names for suffix in LANGUAGE_SUFFIXES)
+
+
+# The fields staff write on each record: an update sets those of them that it is given.
+FINDING_WRITTEN = (
+    *_in_languages(*FINDING_FIELDS),
+    "kind",
+    "importance",
+    "themes",
+    "companies",
+    "interviews",
+    "workshops",
+    "questions",
+)
+MEASURE_WRITTEN = (
+    *_in_languages(*MEASURE_FIELDS),
+    "responsible_user",
+    "responsible_organisation",
+    "start_quarter",
+    "end_quarter",
+    "estimated_cost",
+    "indicator_baseline",
+    "indicator_target",
+    "status",
+    "goal",
+    "themes",
+    "findings",
+    "partners",
+)
+
+
+def _texts_in_finnish(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The values with a bare translated text (`title="…"`) named as the Finnish one (`title_fi`)."""
+    return {f"{name}_fi" if name in fields else name: value for name, value in data.items()}
 
 
 def _set_texts(instance, fields: tuple[str, ...], texts: dict) -> None:
@@ -62,28 +100,11 @@ def finding_create(
 
 
 @transaction.atomic
-def finding_update(
-    *,
-    finding: Finding,
-    kind: str,
-    importance: int,
-    themes: Iterable[Theme] = (),
-    companies: Iterable[Company] = (),
-    interviews: Iterable[Interview] = (),
-    workshops: Iterable[Workshop] = (),
-    questions: Iterable = (),
-    user: AbstractBaseUser | None = None,
-    **texts: str | None,
-) -> Finding:
-    """Replace a finding's texts (those named), kind, importance, themes, organisations and sources."""
-    _set_texts(finding, FINDING_FIELDS, texts)
-    finding.kind, finding.importance = kind, importance
+def finding_update(*, finding: Finding, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> Finding:
+    """Change a finding: those of its texts (`text`/`text_fi`, `text_sv`, `text_en`), kind, importance, themes,
+    organisations and sources that `data` holds."""
     finding._history_user = user
-    finding.full_clean()
-    finding.save()
-    _set_finding_relations(
-        finding, themes=themes, companies=companies, interviews=interviews, workshops=workshops, questions=questions
-    )
+    model_update(instance=finding, fields=FINDING_WRITTEN, data=_texts_in_finnish(data, FINDING_FIELDS))
     return finding
 
 
@@ -146,42 +167,15 @@ def measure_create(
 
 
 @transaction.atomic
-def measure_update(
-    *,
-    measure: Measure,
-    start_quarter: str,
-    end_quarter: str,
-    themes: Iterable[Theme] = (),
-    findings: Iterable[Finding] = (),
-    responsible_user: AbstractBaseUser | None = None,
-    responsible_organisation: Company | None = None,
-    partners: Iterable[Company] = (),
-    estimated_cost: Decimal | None = None,
-    indicator_baseline: Decimal | None = None,
-    indicator_target: Decimal | None = None,
-    status: str = Measure.Status.PROPOSED,
-    status_note: str = "",
-    goal: Goal | None = None,
-    user: AbstractBaseUser | None = None,
-    **texts: str | None,
-) -> Measure:
-    """Change a measure (and those of its texts that are named); a new status is appended to its status history."""
+def measure_update(*, measure: Measure, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> Measure:
+    """Change a measure (the `MEASURE_WRITTEN` fields that `data` holds, its texts as in `measure_create`); a new
+    status is appended to its status history, with `data["status_note"]`."""
     # The stored status, locked: a bound form has already written the new one onto the instance.
     previous_status = Measure.objects.select_for_update().values_list("status", flat=True).get(pk=measure.pk)
-    _set_texts(measure, MEASURE_FIELDS, texts)
-    measure.responsible_user, measure.responsible_organisation = responsible_user, responsible_organisation
-    measure.start_quarter, measure.end_quarter = start_quarter, end_quarter
-    measure.estimated_cost = estimated_cost
-    measure.indicator_baseline, measure.indicator_target = indicator_baseline, indicator_target
-    measure.status, measure.goal = status, goal
     measure._history_user = user
-    measure.full_clean()
-    measure.save()
-    measure.themes.set(list(themes))
-    measure.findings.set(list(findings))
-    measure.partners.set(list(partners))
-    if status != previous_status:
-        _record_status(measure=measure, user=user, note=status_note)
+    model_update(instance=measure, fields=MEASURE_WRITTEN, data=_texts_in_finnish(data, MEASURE_FIELDS))
+    if measure.status != previous_status:
+        _record_status(measure=measure, user=user, note=data.get("status_note", ""))
     return measure
 
 

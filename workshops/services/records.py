@@ -1,7 +1,8 @@
 """Writes on interviews, workshops, their participants and attachments, and the querysets their pages read."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from companies.models import Building, Company, Contact
+from teknokyla.core.services import model_update
 
 from ..models import Attachment, Finding, Interview, Participation, Theme, Workshop
 from ..uploads import FileType
@@ -109,41 +111,46 @@ def check_people(*, people: Iterable[Contact], companies: Iterable[Company], fie
 
 # Interviews ----------------------------------------------------------------
 
+# The fields staff write on each record: an update sets those of them that it is given.
+INTERVIEW_WRITTEN = (
+    "held_at",
+    "building",
+    "room",
+    "place_text",
+    "is_remote",
+    "notes",
+    "companies",
+    "interviewers",
+    "contacts",
+    "themes",
+)
 
-def _interview_save(
-    interview: Interview,
-    *,
-    companies: Iterable[Company],
-    held_at: datetime.datetime,
-    building: Building | None,
-    room: str,
-    place_text: str,
-    is_remote: bool,
-    interviewers: Iterable[AbstractBaseUser],
-    contacts: Iterable[Contact],
-    notes: str,
-    themes: Iterable[Theme],
-    user: AbstractBaseUser | None,
-) -> Interview:
-    companies, contacts = list(companies), list(contacts)
+
+def _given_or_stored(record: Record, data: Mapping[str, Any], name: str) -> Any:
+    """The value `data` gives, else the record's own (a related set as a list; none on a record not yet stored)."""
+    if name in data:
+        return list(data[name]) if record._meta.get_field(name).many_to_many else data[name]
+    if record._meta.get_field(name).many_to_many:
+        return list(getattr(record, name).all()) if record.pk else []
+    return getattr(record, name)
+
+
+def _check_place_of(record: Record, data: Mapping[str, Any]) -> None:
+    place = {name: _given_or_stored(record, data, name) for name in ("building", "room", "place_text", "is_remote")}
+    check_place(**place)
+
+
+def _interview_save(interview: Interview, *, data: Mapping[str, Any], user: AbstractBaseUser | None) -> Interview:
+    companies = _given_or_stored(interview, data, "companies")
+    contacts = _given_or_stored(interview, data, "contacts")
     if not companies:
         raise ValidationError({"companies": _("Choose at least one organisation that was interviewed.")})
-    check_place(building=building, room=room, place_text=place_text, is_remote=is_remote)
+    _check_place_of(interview, data)
     check_people(people=contacts, companies=companies, field="contacts")
-    interview.held_at, interview.notes = held_at, notes
-    interview.building, interview.room, interview.place_text, interview.is_remote = (
-        building,
-        room,
-        place_text,
-        is_remote,
-    )
     interview._history_user = user
-    interview.full_clean()
-    interview.save()
-    interview.companies.set(companies)
-    interview.interviewers.set(list(interviewers))
-    interview.contacts.set(contacts)
-    interview.themes.set(list(themes))
+    model_update(
+        instance=interview, fields=INTERVIEW_WRITTEN, data={**data, "companies": companies, "contacts": contacts}
+    )
     return interview
 
 
@@ -160,56 +167,30 @@ def interview_create(
     contacts: Iterable[Contact] = (),
     notes: str = "",
     themes: Iterable[Theme] = (),
-    created_by: AbstractBaseUser | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> Interview:
     """Record an interview: who was interviewed, when and where, by whom, with its notes and themes."""
-    return _interview_save(
-        Interview(created_by=created_by),
-        companies=companies,
-        held_at=held_at,
-        building=building,
-        room=room,
-        place_text=place_text,
-        is_remote=is_remote,
-        interviewers=interviewers,
-        contacts=contacts,
-        notes=notes,
-        themes=themes,
-        user=created_by,
-    )
+    data = {
+        "companies": companies,
+        "held_at": held_at,
+        "building": building,
+        "room": room,
+        "place_text": place_text,
+        "is_remote": is_remote,
+        "interviewers": interviewers,
+        "contacts": contacts,
+        "notes": notes,
+        "themes": themes,
+    }
+    return _interview_save(Interview(created_by=user), data=data, user=user)
 
 
 @transaction.atomic
 def interview_update(
-    *,
-    interview: Interview,
-    companies: Iterable[Company],
-    held_at: datetime.datetime,
-    building: Building | None = None,
-    room: str = "",
-    place_text: str = "",
-    is_remote: bool = False,
-    interviewers: Iterable[AbstractBaseUser] = (),
-    contacts: Iterable[Contact] = (),
-    notes: str = "",
-    themes: Iterable[Theme] = (),
-    user: AbstractBaseUser | None = None,
+    *, interview: Interview, data: Mapping[str, Any], user: AbstractBaseUser | None = None
 ) -> Interview:
-    """Replace what is recorded of an interview."""
-    return _interview_save(
-        interview,
-        companies=companies,
-        held_at=held_at,
-        building=building,
-        room=room,
-        place_text=place_text,
-        is_remote=is_remote,
-        interviewers=interviewers,
-        contacts=contacts,
-        notes=notes,
-        themes=themes,
-        user=user,
-    )
+    """Change what is recorded of an interview: the `INTERVIEW_WRITTEN` fields that `data` holds."""
+    return _interview_save(interview, data=data, user=user)
 
 
 # Workshops -----------------------------------------------------------------
@@ -242,41 +223,33 @@ def participation_set(
     return rows
 
 
-def _workshop_save(
-    workshop: Workshop,
-    *,
-    title: str,
-    held_at: datetime.datetime,
-    building: Building | None,
-    room: str,
-    place_text: str,
-    is_remote: bool,
-    facilitators: Iterable[AbstractBaseUser],
-    purpose: str,
-    invited_companies: Iterable[Company],
-    notes: str,
-    outcomes: str,
-    themes: Iterable[Theme],
-    invited_people: Iterable[Contact],
-    attended_people: Iterable[Contact],
-    user: AbstractBaseUser | None,
-) -> Workshop:
-    check_place(building=building, room=room, place_text=place_text, is_remote=is_remote)
-    workshop.title, workshop.held_at, workshop.purpose = title, held_at, purpose
-    workshop.notes, workshop.outcomes = notes, outcomes
-    workshop.building, workshop.room, workshop.place_text, workshop.is_remote = (
-        building,
-        room,
-        place_text,
-        is_remote,
-    )
+WORKSHOP_WRITTEN = (
+    "title",
+    "held_at",
+    "building",
+    "room",
+    "place_text",
+    "is_remote",
+    "purpose",
+    "notes",
+    "outcomes",
+    "facilitators",
+    "invited_companies",
+    "themes",
+)
+
+
+def _workshop_save(workshop: Workshop, *, data: Mapping[str, Any], user: AbstractBaseUser | None) -> Workshop:
+    _check_place_of(workshop, data)
     workshop._history_user = user
-    workshop.full_clean()
-    workshop.save()
-    workshop.facilitators.set(list(facilitators))
-    workshop.invited_companies.set(list(invited_companies))
-    workshop.themes.set(list(themes))
-    participation_set(workshop=workshop, invited=invited_people, attended=attended_people)
+    model_update(instance=workshop, fields=WORKSHOP_WRITTEN, data=data)
+    if "invited_people" in data or "attended_people" in data:
+        rows = list(workshop.participations.select_related("contact"))
+        participation_set(
+            workshop=workshop,
+            invited=data.get("invited_people", [row.contact for row in rows if row.invited]),
+            attended=data.get("attended_people", [row.contact for row in rows if row.attended]),
+        )
     return workshop
 
 
@@ -297,68 +270,33 @@ def workshop_create(
     themes: Iterable[Theme] = (),
     invited_people: Iterable[Contact] = (),
     attended_people: Iterable[Contact] = (),
-    created_by: AbstractBaseUser | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> Workshop:
     """Record a workshop with its organisations, the people invited and who attended."""
-    return _workshop_save(
-        Workshop(created_by=created_by),
-        title=title,
-        held_at=held_at,
-        building=building,
-        room=room,
-        place_text=place_text,
-        is_remote=is_remote,
-        facilitators=facilitators,
-        purpose=purpose,
-        invited_companies=invited_companies,
-        notes=notes,
-        outcomes=outcomes,
-        themes=themes,
-        invited_people=invited_people,
-        attended_people=attended_people,
-        user=created_by,
-    )
+    data = {
+        "title": title,
+        "held_at": held_at,
+        "building": building,
+        "room": room,
+        "place_text": place_text,
+        "is_remote": is_remote,
+        "facilitators": facilitators,
+        "purpose": purpose,
+        "invited_companies": invited_companies,
+        "notes": notes,
+        "outcomes": outcomes,
+        "themes": themes,
+        "invited_people": invited_people,
+        "attended_people": attended_people,
+    }
+    return _workshop_save(Workshop(created_by=user), data=data, user=user)
 
 
 @transaction.atomic
-def workshop_update(
-    *,
-    workshop: Workshop,
-    title: str,
-    held_at: datetime.datetime,
-    building: Building | None = None,
-    room: str = "",
-    place_text: str = "",
-    is_remote: bool = False,
-    facilitators: Iterable[AbstractBaseUser] = (),
-    purpose: str = "",
-    invited_companies: Iterable[Company] = (),
-    notes: str = "",
-    outcomes: str = "",
-    themes: Iterable[Theme] = (),
-    invited_people: Iterable[Contact] = (),
-    attended_people: Iterable[Contact] = (),
-    user: AbstractBaseUser | None = None,
-) -> Workshop:
-    """Replace what is recorded of a workshop, its people included."""
-    return _workshop_save(
-        workshop,
-        title=title,
-        held_at=held_at,
-        building=building,
-        room=room,
-        place_text=place_text,
-        is_remote=is_remote,
-        facilitators=facilitators,
-        purpose=purpose,
-        invited_companies=invited_companies,
-        notes=notes,
-        outcomes=outcomes,
-        themes=themes,
-        invited_people=invited_people,
-        attended_people=attended_people,
-        user=user,
-    )
+def workshop_update(*, workshop: Workshop, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> Workshop:
+    """Change what is recorded of a workshop: the `WORKSHOP_WRITTEN` fields and the people (`invited_people`,
+    `attended_people`) that `data` holds."""
+    return _workshop_save(workshop, data=data, user=user)
 
 
 # Attachments ---------------------------------------------------------------
@@ -370,7 +308,7 @@ def attachment_add(
     upload,
     file_type: FileType,
     description: str = "",
-    uploaded_by: AbstractBaseUser | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> Attachment:
     """Store a checked upload under a server-chosen name and link it to the interview or workshop.
 
@@ -384,7 +322,7 @@ def attachment_add(
         content_type=file_type.mime,
         size=upload.size,
         description=description,
-        uploaded_by=uploaded_by,
+        uploaded_by=user,
     )
     attachment.full_clean()
     try:

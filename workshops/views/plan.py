@@ -90,7 +90,7 @@ def finding_edit(request, pk):
     heading = str(finding)  # before the form writes what was typed onto the instance
     form = FindingForm(_posted(request), instance=finding)
     if request.method == "POST" and form.is_valid():
-        services.finding_update(finding=finding, user=request.user, **form.cleaned_data)
+        services.finding_update(finding=finding, data=form.cleaned_data, user=request.user)
         messages.success(request, _("The finding was saved."))
         return redirect(finding)
     return _form_page(request, "workshops/plan/finding_form.html", {"finding": finding, "heading": heading}, form)
@@ -142,7 +142,7 @@ def measure_edit(request, pk):
     heading = measure.title  # before the form writes what was typed onto the instance
     form = MeasureForm(_posted(request), instance=measure)
     if request.method == "POST" and form.is_valid():
-        services.measure_update(measure=measure, user=request.user, **form.cleaned_data)
+        services.measure_update(measure=measure, data=form.cleaned_data, user=request.user)
         messages.success(request, _("The measure was saved."))
         return redirect(measure)
     return _form_page(request, "workshops/plan/measure_form.html", {"measure": measure, "heading": heading}, form)

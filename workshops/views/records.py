@@ -73,7 +73,7 @@ def interview_create(request):
     form = InterviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            interview = services.interview_create(**form.cleaned_data, created_by=request.user)
+            interview = services.interview_create(**form.cleaned_data, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -89,7 +89,7 @@ def interview_edit(request, pk):
     form = InterviewForm(_posted(request), instance=interview)
     if request.method == "POST" and form.is_valid():
         try:
-            services.interview_update(interview=interview, **form.cleaned_data, user=request.user)
+            services.interview_update(interview=interview, data=form.cleaned_data, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -120,7 +120,7 @@ def workshop_create(request):
     form = WorkshopForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            workshop = services.workshop_create(**form.cleaned_data, created_by=request.user)
+            workshop = services.workshop_create(**form.cleaned_data, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -136,7 +136,7 @@ def workshop_edit(request, pk):
     form = WorkshopForm(_posted(request), instance=workshop)
     if request.method == "POST" and form.is_valid():
         try:
-            services.workshop_update(workshop=workshop, **form.cleaned_data, user=request.user)
+            services.workshop_update(workshop=workshop, data=form.cleaned_data, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -171,7 +171,7 @@ def _attachment_save(request, parent, sent_names):
         upload=form.cleaned_data["file"],
         file_type=form.file_type,
         description=form.cleaned_data["description"],
-        uploaded_by=request.user,
+        user=request.user,
     )
     messages.success(request, _("The file was added."))
     return redirect(f"{parent.get_absolute_url()}#attachments")
