@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -49,7 +49,7 @@ def need_create(
     role: str = "",
     level: str = Level.ANY,
     kind: str = WorkforceNeed.Kind.PERMANENT,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> WorkforceNeed:
     """Record a need that staff heard of (in an interview, say); its source is "staff"."""
     _refuse_retired([skill_area], "skill_area")
@@ -70,10 +70,11 @@ def need_create(
 
 
 @transaction.atomic
-def need_update(*, need: WorkforceNeed, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> WorkforceNeed:
+def need_update(*, need: WorkforceNeed, data: Mapping[str, Any], user: User | None = None) -> WorkforceNeed:
     """Change a need (the `NEED_FIELDS` that `data` holds); its source and its link to a survey answer row stay."""
     stored_area_id = WorkforceNeed.objects.filter(pk=need.pk).values_list("skill_area_id", flat=True).first()
-    _refuse_retired([data.get("skill_area", need.skill_area)], "skill_area", allowed=[stored_area_id])
+    allowed = [stored_area_id] if stored_area_id is not None else []
+    _refuse_retired([data.get("skill_area", need.skill_area)], "skill_area", allowed=allowed)
     need._history_user = user
     model_update(instance=need, fields=NEED_FIELDS, data=data)
     return need
@@ -91,7 +92,7 @@ def programme_create(
     trainee_places_sought: int = 0,
     thesis_places_sought: int = 0,
     active: bool = True,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> EducationProgramme:
     """Record a programme of an educational institution with its skill areas."""
     skill_areas = list(skill_areas)
@@ -115,7 +116,7 @@ def programme_create(
 
 @transaction.atomic
 def programme_update(
-    *, programme: EducationProgramme, data: Mapping[str, Any], user: AbstractBaseUser | None = None
+    *, programme: EducationProgramme, data: Mapping[str, Any], user: User | None = None
 ) -> EducationProgramme:
     """Change a programme (the `PROGRAMME_FIELDS` that `data` holds); its skill areas are replaced, and a retired
     area it already had may stay."""

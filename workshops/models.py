@@ -73,7 +73,7 @@ class Place(models.Model):
         """The place in words: remote, the building and room, or the free text."""
         if self.is_remote:
             return str(_("remote"))
-        if self.building_id:
+        if self.building is not None:  # no query when there is no building
             return f"{self.building.name} {self.room}".strip()
         return self.place_text
 
@@ -273,6 +273,8 @@ class Finding(models.Model):
         text_fi: str | None
         text_sv: str | None
         text_en: str | None
+        # Set by a Prefetch(to_attr=) where the board asks which measures answer a finding.
+        answering_measures: list["Measure"]
 
     class Meta:
         ordering = ["-importance", "-created_at"]
@@ -437,13 +439,11 @@ class Measure(models.Model):
     @property
     def responsible_label(self) -> str:
         """Who answers for the measure: a staff member, an organisation, or both."""
-        people = (
-            [self.responsible_user.get_full_name() or self.responsible_user.get_username()]
-            if (self.responsible_user_id)
-            else []
-        )
-        if self.responsible_organisation_id:
-            people.append(self.responsible_organisation.name)
+        # No query for a responsible left empty.
+        user, organisation = self.responsible_user, self.responsible_organisation
+        people = [user.get_full_name() or user.get_username()] if user is not None else []
+        if organisation is not None:
+            people.append(organisation.name)
         return ", ".join(people)
 
 

@@ -1,5 +1,8 @@
 """Forms of the plan pages: findings and measures (their list filters are in workshops/filters.py)."""
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -69,6 +72,12 @@ class LanguagePanesMixin:
 
     translated: tuple[str, ...] = ()
     text_rows = {"text": 4, "description": 6}
+
+    if TYPE_CHECKING:  # what the form it is mixed into provides
+
+        def __getitem__(self, name: str) -> forms.BoundField: ...
+
+        def __iter__(self) -> Iterator[forms.BoundField]: ...
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.utils import timezone
@@ -83,7 +83,7 @@ def finding_create(
     interviews: Iterable[Interview] = (),
     workshops: Iterable[Workshop] = (),
     questions: Iterable = (),
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     **texts: str | None,
 ) -> Finding:
     """Record a finding (its text in fi, sv, en: `text`/`text_fi`, `text_sv`, `text_en`) with its themes, the
@@ -100,7 +100,7 @@ def finding_create(
 
 
 @transaction.atomic
-def finding_update(*, finding: Finding, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> Finding:
+def finding_update(*, finding: Finding, data: Mapping[str, Any], user: User | None = None) -> Finding:
     """Change a finding: those of its texts (`text`/`text_fi`, `text_sv`, `text_en`), kind, importance, themes,
     organisations and sources that `data` holds."""
     finding._history_user = user
@@ -108,7 +108,7 @@ def finding_update(*, finding: Finding, data: Mapping[str, Any], user: AbstractB
     return finding
 
 
-def _record_status(*, measure: Measure, user: AbstractBaseUser | None, note: str) -> MeasureStatusChange:
+def _record_status(*, measure: Measure, user: User | None, note: str) -> MeasureStatusChange:
     change = MeasureStatusChange(
         measure=measure,
         status=measure.status,
@@ -128,7 +128,7 @@ def measure_create(
     end_quarter: str,
     themes: Iterable[Theme] = (),
     findings: Iterable[Finding] = (),
-    responsible_user: AbstractBaseUser | None = None,
+    responsible_user: User | None = None,
     responsible_organisation: Company | None = None,
     partners: Iterable[Company] = (),
     estimated_cost: Decimal | None = None,
@@ -137,7 +137,7 @@ def measure_create(
     status: str = Measure.Status.PROPOSED,
     status_note: str = "",
     goal: Goal | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     **texts: str | None,
 ) -> Measure:
     """Propose a measure and record its first status in the status history.
@@ -167,7 +167,7 @@ def measure_create(
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> Measure:
+def measure_update(*, measure: Measure, data: Mapping[str, Any], user: User | None = None) -> Measure:
     """Change a measure (the `MEASURE_WRITTEN` fields that `data` holds, its texts as in `measure_create`); a new
     status is appended to its status history, with `data["status_note"]`."""
     # The stored status, locked: a bound form has already written the new one onto the instance.
@@ -208,7 +208,8 @@ def findings_by_theme() -> Board:
     """
     themes = list(Theme.objects.filter(active=True))
     findings = list(
-        Finding.objects.annotate(company_count=Count("companies", distinct=True))
+        # answering_measures is declared on Finding (for ThemeGroup); the stubs' plugin declares it again from to_attr.
+        Finding.objects.annotate(company_count=Count("companies", distinct=True))  # type: ignore[no-redef]
         .prefetch_related(
             "themes",
             Prefetch("measures", queryset=Measure.objects.all(), to_attr="answering_measures"),

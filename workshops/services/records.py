@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
@@ -140,7 +140,7 @@ def _check_place_of(record: Record, data: Mapping[str, Any]) -> None:
     check_place(**place)
 
 
-def _interview_save(interview: Interview, *, data: Mapping[str, Any], user: AbstractBaseUser | None) -> Interview:
+def _interview_save(interview: Interview, *, data: Mapping[str, Any], user: User | None) -> Interview:
     companies = _given_or_stored(interview, data, "companies")
     contacts = _given_or_stored(interview, data, "contacts")
     if not companies:
@@ -163,11 +163,11 @@ def interview_create(
     room: str = "",
     place_text: str = "",
     is_remote: bool = False,
-    interviewers: Iterable[AbstractBaseUser] = (),
+    interviewers: Iterable[User] = (),
     contacts: Iterable[Contact] = (),
     notes: str = "",
     themes: Iterable[Theme] = (),
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Interview:
     """Record an interview: who was interviewed, when and where, by whom, with its notes and themes."""
     data = {
@@ -186,9 +186,7 @@ def interview_create(
 
 
 @transaction.atomic
-def interview_update(
-    *, interview: Interview, data: Mapping[str, Any], user: AbstractBaseUser | None = None
-) -> Interview:
+def interview_update(*, interview: Interview, data: Mapping[str, Any], user: User | None = None) -> Interview:
     """Change what is recorded of an interview: the `INTERVIEW_WRITTEN` fields that `data` holds."""
     return _interview_save(interview, data=data, user=user)
 
@@ -239,7 +237,7 @@ WORKSHOP_WRITTEN = (
 )
 
 
-def _workshop_save(workshop: Workshop, *, data: Mapping[str, Any], user: AbstractBaseUser | None) -> Workshop:
+def _workshop_save(workshop: Workshop, *, data: Mapping[str, Any], user: User | None) -> Workshop:
     _check_place_of(workshop, data)
     workshop._history_user = user
     model_update(instance=workshop, fields=WORKSHOP_WRITTEN, data=data)
@@ -262,7 +260,7 @@ def workshop_create(
     room: str = "",
     place_text: str = "",
     is_remote: bool = False,
-    facilitators: Iterable[AbstractBaseUser] = (),
+    facilitators: Iterable[User] = (),
     purpose: str = "",
     invited_companies: Iterable[Company] = (),
     notes: str = "",
@@ -270,7 +268,7 @@ def workshop_create(
     themes: Iterable[Theme] = (),
     invited_people: Iterable[Contact] = (),
     attended_people: Iterable[Contact] = (),
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Workshop:
     """Record a workshop with its organisations, the people invited and who attended."""
     data = {
@@ -293,7 +291,7 @@ def workshop_create(
 
 
 @transaction.atomic
-def workshop_update(*, workshop: Workshop, data: Mapping[str, Any], user: AbstractBaseUser | None = None) -> Workshop:
+def workshop_update(*, workshop: Workshop, data: Mapping[str, Any], user: User | None = None) -> Workshop:
     """Change what is recorded of a workshop: the `WORKSHOP_WRITTEN` fields and the people (`invited_people`,
     `attended_people`) that `data` holds."""
     return _workshop_save(workshop, data=data, user=user)
@@ -308,7 +306,7 @@ def attachment_add(
     upload,
     file_type: FileType,
     description: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Attachment:
     """Store a checked upload under a server-chosen name and link it to the interview or workshop.
 
