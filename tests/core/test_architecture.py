@@ -112,13 +112,6 @@ LAYERS = [
 KNOWN_UPWARD = {
     # The admin's erase action erases a contact everywhere, which only privacy knows.
     ("companies.admin", "privacy"): "the action to move to privacy's admin",
-    # The workforce needs table question: until the question types are a registry that workforce plugs into.
-    ("surveys.corrections", "workforce"): "question-type registry (a submit makes the table's rows workforce needs)",
-    ("surveys.exports", "workforce"): "question-type registry",
-    ("surveys.forms", "workforce"): "question-type registry",
-    ("surveys.record", "workforce"): "question-type registry",
-    ("surveys.results", "workforce"): "question-type registry",
-    ("surveys.services", "workforce"): "question-type registry",
     # Measure.goal points at reports.Goal: the plan's goals and measures to live in one app.
     ("workshops.forms.plan", "reports"): "goals and measures in one app",
     ("workshops.services.plan", "reports"): "goals and measures in one app",
