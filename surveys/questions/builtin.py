@@ -43,7 +43,7 @@ class OptionsBoundField(forms.BoundField):
         ]
 
 
-OPTIONS = {"bound_field_class": OptionsBoundField}  # radio buttons and checkboxes
+OPTIONS: dict[str, Any] = {"bound_field_class": OptionsBoundField}  # radio buttons and checkboxes
 
 
 def _scale_label(question: Question, point: int) -> str:
@@ -287,9 +287,9 @@ class Scale(QuestionType):
     ) -> None:
         points: defaultdict[int, int] = defaultdict(int)
         for value, times in values:
-            point = read_number(value)
-            if point is not None and 1 <= point <= 5:
-                points[int(point)] += times
+            read = read_number(value)
+            if read is not None and 1 <= read <= 5:
+                points[int(read)] += times
         result.answered = total = sum(points.values())
         for point in range(1, 6):
             label = _scale_label(question, point)
