@@ -7,9 +7,8 @@ same version rule. Every write here records the staff member and the reason in t
 from django.db import transaction
 from django.utils import timezone
 
-from workforce.survey import needs_sync_from_response
-
 from .models import Response, Section
+from .questions import response_submitted
 from .services import PageResult, StaffEdit, SubmitResult, first_incomplete_section, page_save
 
 
@@ -57,6 +56,6 @@ def response_submit_on_behalf(*, response: Response, user, reason: str, now=None
         locked.submitted_at = now
         _save_status(locked, user=user, reason=reason, fields=["submitted_at"])
         response.submitted_at = now
-        # As on the company's own submit: the table rows become the company's workforce needs.
-        needs_sync_from_response(response=response)
+        # As on the company's own submit: what the types make of it (a table's rows become workforce needs).
+        response_submitted(response=response)
     return SubmitResult("submitted")

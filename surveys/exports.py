@@ -24,11 +24,10 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from teknokyla.core.spreadsheets import append_row, neutralise, xlsx_cell
-from workforce.models import Level, WorkforceNeed
-from workforce.survey import rows_text, skill_area_names, table_rows
 
 from .forms import OTHER_SUFFIX
-from .models import OTHER_VALUE, Answer, Choice, Question, Response, Survey
+from .models import Answer, Choice, Question, Response, Survey
+from .questions import lookups, question_type
 from .results import current_buildings, section_label
 
 FORMATS = {
@@ -73,28 +72,14 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
-def _cell(question: Question, value, names: dict[str, str] | None = None):
+def _cell(question: Question, value, lookup=None):
     """A stored answer as a cell: numbers as numbers, dates as dates, several choices joined with “; ”.
 
-    A workforce needs table is one text, “skill area: count (window); …”, naming skill areas from `names`.
+    A workforce needs table is one text, “skill area: count (window); …”, naming skill areas from its `lookup`.
     """
     if value in (None, "", []):
         return None
-    if question.type == Question.Type.WORKFORCE_TABLE:
-        return rows_text(value, names or {}, window_labels=False) or None
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if question.type in Question.NUMBER_TYPES or question.type == Question.Type.SCALE:
-        try:
-            return Decimal(str(value))
-        except ArithmeticError:
-            return str(value)
-    if question.type == Question.Type.DATE:
-        try:
-            return datetime.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            return str(value)
-    return str(value)
+    return question_type(question).cell(question, value, lookup)
 
 
 def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
@@ -148,8 +133,7 @@ def export_rows(survey: Survey) -> Iterator[list]:
     """The codes form: the header of codes, then one row per response ordered by organisation."""
     questions = Question.objects.filter(section__survey=survey).order_by("section__order", "section__pk", "order", "pk")
     columns = _code_columns(list(questions))
-    has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question, _other in columns)
-    names = skill_area_names() if has_table else {}
+    found = lookups(question for question, _other in columns)
     yield FIXED_COLUMNS + [q.code + OTHER_SUFFIX if other else q.code for q, other in columns]
     for chunk, answers, buildings in _response_chunks(survey):
         for response in chunk:
@@ -165,7 +149,7 @@ def export_rows(survey: Survey) -> Iterator[list]:
             ]
             for question, other in columns:
                 value, other_text = answers.get((response.pk, question.pk), (None, ""))
-                row.append((other_text or None) if other else _cell(question, value, names))
+                row.append((other_text or None) if other else _cell(question, value, found[question.type]))
             yield row
 
 
@@ -187,51 +171,15 @@ def status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Response.Status.choices}
 
 
-def _picked(value) -> list[str]:
-    if value in (None, "", []):
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
-
-
-def _flag(option: str) -> Read:
-    """1 when the option was picked, 0 when the question was answered without it, empty when it was not answered."""
-    return lambda value, other: (1 if option in _picked(value) else 0) if _picked(value) else None
-
-
-def _label(labels: dict[str, str]) -> Read:
-    return lambda value, other: "; ".join(labels.get(code, code) for code in _picked(value)) or None
-
-
-def _other_text(value, other):
-    return other or None
-
-
-def _question_columns(question: Question, names: dict[str, str]) -> list[Column]:
+def _question_columns(question: Question, lookup) -> list[Column]:
     """The columns of one question, headed in the active language."""
-    T = Question.Type
-    text, code = question.text, question.code
-    if question.is_choice:
-        labels = {choice.value: choice.label for choice in question.choices.all()}
-        if question.has_other:
-            labels[OTHER_VALUE] = _("Other")
-        columns = []
-        if question.type == T.SINGLE_CHOICE:
-            columns.append(Column(text, code, question, _label(labels)))
-        else:
-            for option, label in labels.items():
-                suffix = "other" if option == OTHER_VALUE else option
-                columns.append(Column(f"{text}: {label}", f"{code}__{suffix}", question, _flag(option)))
-        if question.has_other:
-            columns.append(Column(f"{text}: {_('Other, what?')}", f"{code}__other_text", question, _other_text))
-        return columns
-    if question.type == T.YES_NO:
-        return [Column(text, code, question, _label({"yes": _("Yes"), "no": _("No")}))]
-    if question.type == T.WORKFORCE_TABLE:
-        return [Column(text, code, question, lambda value, other: rows_text(value, names) or None)]
-    return [Column(text, code, question, lambda value, other: _cell(question, value))]
+    return [
+        Column(column.text, column.code, question, column.read)
+        for column in question_type(question).export_columns(question, lookup)
+    ]
 
 
-def _columns(questions: list[Question], names: dict[str, str]) -> list[Column]:
+def _columns(questions: list[Question], found: dict) -> list[Column]:
     fixed = [
         (_("Organisation"), "company"),
         (_("Business ID"), "business_id"),
@@ -243,15 +191,19 @@ def _columns(questions: list[Question], names: dict[str, str]) -> list[Column]:
     ]
     columns = [Column(text, code, None) for text, code in fixed]
     for question in questions:
-        columns.extend(_question_columns(question, names))
+        columns.extend(_question_columns(question, found[question.type]))
     return columns
 
 
-def _labelled_rows(survey: Survey, columns: list[Column], needs: Callable | None = None) -> Iterator[list]:
-    """One row per response in the active language; `needs(company, question, value)` is given each table answer."""
+def _labelled_rows(survey: Survey, columns: list[Column], own_rows: Callable | None = None) -> Iterator[list]:
+    """One row per response in the active language; `own_rows(company, question, value)` is given each answer of a
+    question whose type has a sheet of its own."""
     statuses = status_labels()
     sections: dict[str, str] = {}
-    tables = [c.question for c in columns if c.question and c.question.type == Question.Type.WORKFORCE_TABLE]
+    with_sheets = []
+    if own_rows is not None:
+        asked = dict.fromkeys(column.question for column in columns if column.question is not None)
+        with_sheets = [question for question in asked if question_type(question).export_sheet() is not None]
     for chunk, answers, buildings in _response_chunks(survey):
         for response in chunk:
             company = response.company
@@ -270,10 +222,10 @@ def _labelled_rows(survey: Survey, columns: list[Column], needs: Callable | None
             for column in columns[len(row) :]:
                 value, other = answers.get((response.pk, column.question.pk), (None, ""))
                 row.append(column.read(value, other))
-            if needs is not None:
-                for question in tables:
+            if own_rows is not None:
+                for question in with_sheets:
                     value, _other = answers.get((response.pk, question.pk), (None, ""))
-                    needs(company, question, value)
+                    own_rows(company, question, value)
             yield row
 
 
@@ -288,15 +240,7 @@ def _condition(question: Question) -> str:
 def _codebook_rows(questions: list[Question]) -> Iterator[list]:
     yield [_("Code"), _("Question"), _("Type"), _("Options (code = label)"), _("Shown only if"), _("Page")]
     for question in questions:
-        options = []
-        if question.is_choice:
-            options = [f"{choice.value} = {choice.label}" for choice in question.choices.all()]
-            if question.has_other:
-                options.append(f"{OTHER_VALUE} = {_('Other')}")
-        elif question.type == Question.Type.YES_NO:
-            options = [f"yes = {_('Yes')}", f"no = {_('No')}"]
-        elif question.type == Question.Type.SCALE:
-            options = [f"1 = {question.scale_min_label}", f"5 = {question.scale_max_label}"]
+        options = question_type(question).codebook_options(question)
         yield [
             question.code,
             question.text,
@@ -304,56 +248,6 @@ def _codebook_rows(questions: list[Question]) -> Iterator[list]:
             "\n".join(options),
             _condition(question),
             question.section.title,
-        ]
-
-
-def _need_labels() -> dict[str, dict[str, str]]:
-    return {
-        "window": {str(k): str(v) for k, v in WorkforceNeed.Window.choices},
-        "level": {str(k): str(v) for k, v in Level.choices},
-        "kind": {str(k): str(v) for k, v in WorkforceNeed.Kind.choices},
-    }
-
-
-NEED_COLUMNS = ["company", "business_id", "question", "skill_area", "role", "count", "window", "level", "kind"]
-
-
-def _need_header() -> list[str]:
-    return [
-        _("Organisation"),
-        _("Business ID"),
-        _("Question"),
-        _("Skill area"),
-        _("Role"),
-        _("People needed"),
-        _("When"),
-        _("Level"),
-        _("Kind"),
-    ]
-
-
-def _cell_number(value):
-    """A stored count as a number, or as the text it is when it is none."""
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except ArithmeticError:
-        return str(value)
-
-
-def _need_rows(company, question: Question, value, names: dict, labels: dict) -> Iterator[list]:
-    for row in table_rows(value):
-        area = str(row.get("skill_area", ""))
-        count = row.get("count")
-        yield [
-            company.name,
-            company.business_id,
-            question.code,
-            names.get(area, area),
-            str(row.get("role") or "") or None,
-            _cell_number(count),
-            labels["window"].get(str(row.get("window", "")), row.get("window")),
-            labels["level"].get(str(row.get("level", "")), row.get("level")),
-            labels["kind"].get(str(row.get("kind", "")), row.get("kind")),
         ]
 
 
@@ -392,8 +286,7 @@ def csv_chunks(survey: Survey, options: ExportOptions) -> Iterator[str]:
     # The headers and labels in the chosen language, however the page was asked for; the override ends with the file.
     with translation.override(options.language):
         questions = _questions(survey)
-        has_table = any(q.type == Question.Type.WORKFORCE_TABLE for q in questions)
-        columns = _columns(questions, skill_area_names() if has_table else {})
+        columns = _columns(questions, lookups(questions))
         if options.dialect == "excel":
             yield writer.writerow([neutralise(column.text) for column in columns])
         yield writer.writerow([neutralise(column.code) for column in columns])
@@ -438,27 +331,32 @@ def _filter_rows(sheet, header_row: int, columns: int, rows: int) -> None:
 
 
 def _write_labelled(workbook: Workbook, survey: Survey, language: str) -> None:
-    """The analysts' sheets, in the active language: the responses, the workforce needs, the codebook."""
+    """The analysts' sheets, in the active language: the responses, a sheet of each type that has its own (the
+    workforce needs), the codebook."""
     questions = _questions(survey)
-    tables = [q for q in questions if q.type == Question.Type.WORKFORCE_TABLE]
-    names = skill_area_names() if tables else {}
-    columns = _columns(questions, names)
+    found = lookups(questions)
+    columns = _columns(questions, found)
     sheet = _headed_sheet(workbook, _("Responses"), [c.text for c in columns], [c.code for c in columns])
-    needs_sheet = _headed_sheet(workbook, _("Workforce needs"), _need_header(), NEED_COLUMNS) if tables else None
-    labels = _need_labels()
-    counted = {"responses": 0, "needs": 0}
+    # {type: (its sheet, its columns' codes)} of the types of the survey that have a sheet of their own.
+    own_sheets = {}
+    for kind in found:
+        own = question_type(kind).export_sheet()
+        if own is not None:
+            own_sheets[kind] = (_headed_sheet(workbook, own.title, own.header, own.codes), own.codes)
+    counted = dict.fromkeys(["responses", *own_sheets], 0)
 
-    def add_needs(company, question, value):
-        for row in _need_rows(company, question, value, names, labels):
-            append_row(needs_sheet, _xlsx_row(needs_sheet, row, language))
-            counted["needs"] += 1
+    def add_own_rows(company, question, value):
+        own_sheet, _codes = own_sheets[question.type]
+        for row in question_type(question).sheet_rows(company, question, value, found[question.type]):
+            append_row(own_sheet, _xlsx_row(own_sheet, row, language))
+            counted[question.type] += 1
 
-    for row in _labelled_rows(survey, columns, add_needs if tables else None):
+    for row in _labelled_rows(survey, columns, add_own_rows if own_sheets else None):
         append_row(sheet, _xlsx_row(sheet, row, language))
         counted["responses"] += 1
     _filter_rows(sheet, 2, len(columns), counted["responses"])
-    if needs_sheet is not None:
-        _filter_rows(needs_sheet, 2, len(NEED_COLUMNS), counted["needs"])
+    for kind, (own_sheet, codes) in own_sheets.items():
+        _filter_rows(own_sheet, 2, len(codes), counted[kind])
     header, *rows = _codebook_rows(questions)
     codebook = _headed_sheet(workbook, _("Codebook"), header)
     for row in rows:

@@ -4,23 +4,9 @@ the links and mails sent, and the history of changes with who made them and why.
 
 from dataclasses import dataclass, field
 
-from workforce.models import Level, WorkforceNeed
-from workforce.survey import skill_area_names, table_rows
-
 from .models import Answer, OutgoingMail, PageState, Question, Response
+from .questions import lookups, question_type
 from .services import EMPTY, display_value, is_visible, stored_answers, survey_questions, visible_values
-
-
-@dataclass
-class TableLine:
-    """One row of a workforce needs table, in words."""
-
-    skill_area: str
-    role: str
-    count: object
-    window: str
-    level: str
-    kind: str
 
 
 @dataclass
@@ -29,7 +15,7 @@ class RecordRow:
     display: str
     hidden: bool  # hidden by a condition: the company did not see the question
     missing: bool  # visible, required and unanswered
-    table: list[TableLine] = field(default_factory=list)
+    table: list = field(default_factory=list)  # the lines its type shows under the answer (a table's rows)
 
     @property
     def condition(self) -> str:
@@ -59,28 +45,7 @@ class Change:
     new: str = ""
 
 
-def _table_lines(value, names: dict[str, str]) -> list[TableLine]:
-    windows = dict(WorkforceNeed.Window.choices)
-    levels = dict(Level.choices)
-    kinds = dict(WorkforceNeed.Kind.choices)
-    lines = []
-    for row in table_rows(value):
-        area, window = str(row.get("skill_area", "")), str(row.get("window", ""))
-        level, kind = str(row.get("level", "")), str(row.get("kind", ""))
-        lines.append(
-            TableLine(
-                names.get(area, area),
-                str(row.get("role") or ""),
-                row.get("count", ""),
-                windows.get(window, window),
-                levels.get(level, level),
-                kinds.get(kind, kind),
-            )
-        )
-    return lines
-
-
-def record_pages(response: Response, questions: list[Question], names: dict[str, str]) -> list[RecordPage]:
+def record_pages(response: Response, questions: list[Question], found: dict) -> list[RecordPage]:
     """Every page with every question, the hidden ones marked, and the page's saved version; three queries."""
     states = {state.section_id: state for state in PageState.objects.filter(response=response)}
     pages = {
@@ -93,19 +58,19 @@ def record_pages(response: Response, questions: list[Question], names: dict[str,
         answer = answers.get(question.pk)
         value, other = (answer.value, answer.other_text) if answer else (None, "")
         hidden = not is_visible(question, {}, set(), visible)
+        kind, lookup = question_type(question), found[question.type]
         row = RecordRow(
             question,
-            display_value(question, value, other, names=names),
+            display_value(question, value, other, lookup=lookup),
             hidden,
             not hidden and question.required and value in EMPTY,
+            kind.record_lines(value, lookup),
         )
-        if question.type == Question.Type.WORKFORCE_TABLE:
-            row.table = _table_lines(value, names)
         pages[question.section_id].rows.append(row)
     return list(pages.values())
 
 
-def record_history(response: Response, questions: list[Question], names: dict[str, str]) -> list[Change]:
+def record_history(response: Response, questions: list[Question], found: dict) -> list[Change]:
     """The changes of the answers and of the submission, newest first; two queries."""
     by_pk = {question.pk: question for question in questions}
     changes = []
@@ -131,8 +96,8 @@ def record_history(response: Response, questions: list[Question], names: dict[st
                 row.history_change_reason or "",
                 "answer",
                 question,
-                display_value(question, *old, names=names),
-                display_value(question, *new, names=names),
+                display_value(question, *old, lookup=found[question.type]),
+                display_value(question, *new, lookup=found[question.type]),
             )
         )
     submitted = None
@@ -159,12 +124,11 @@ class ResponseRecord:
 def response_record(response: Response) -> ResponseRecord:
     """Everything the response page shows, in a number of queries that does not grow with the answers."""
     questions = list(survey_questions(response))
-    has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question in questions)
-    names = skill_area_names() if has_table else {}
+    found = lookups(questions)
     return ResponseRecord(
         response=response,
-        pages=record_pages(response, questions, names),
-        history=record_history(response, questions, names),
+        pages=record_pages(response, questions, found),
+        history=record_history(response, questions, found),
         invitations=list(response.invitations.prefetch_related("contacts").order_by("created_at", "pk")),
         mails=list(
             OutgoingMail.objects.filter(survey_id=response.survey_id, company_id=response.company_id).order_by(

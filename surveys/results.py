@@ -6,21 +6,20 @@ as fast with 5,000 organisations and 250 questions as with 50 and 25.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, F, FilteredRelation, Func, Max, OuterRef, Prefetch, Q, TextField, When
 from django.db.models.expressions import Window
 from django.db.models.functions import Collate, Lower, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from companies.industries import SECTIONS
 from companies.models import Building, Company, Tenancy, tenancy_in_force
-from workforce.survey import skill_area_names, table_rows
 
 from .models import OTHER_VALUE, Answer, Choice, Invitation, Question, Response, Survey
+from .questions import lookups, question_type
+from .questions.summaries import QuestionResult, Texts, Values
 
 NO_BUILDING = ""
 # Groups smaller than this are not broken down for viewers or in the report, so that no organisation can be singled
@@ -221,215 +220,23 @@ def filtered_responses(
 
 
 @dataclass
-class OptionCount:
-    """One option of a question and how many picked it."""
-
-    label: str
-    count: int
-    share: float  # percent of those who answered the question
-
-
-@dataclass
-class TextAnswer:
-    text: str
-    company: str | None  # None when the reader may not see who wrote it
-
-
-@dataclass
-class NumberSummary:
-    count: int
-    mean: Decimal
-    minimum: Decimal
-    maximum: Decimal
-    median: Decimal
-
-
-@dataclass
-class SkillAreaNeed:
-    """The rows of a workforce needs table in one skill area, and the people they add up to."""
-
-    label: str
-    rows: int
-    people: int
-
-
-@dataclass
-class QuestionResult:
-    question: Question
-    answered: int = 0
-    counts: list[OptionCount] = field(default_factory=list)  # choices, yes/no, or the 1–5 of a scale
-    other_texts: list[TextAnswer] = field(default_factory=list)
-    texts: list[TextAnswer] = field(default_factory=list)
-    numbers: NumberSummary | None = None
-    mean: Decimal | None = None  # of a scale
-    first_date: datetime.date | None = None
-    last_date: datetime.date | None = None
-    needs: list[SkillAreaNeed] = field(default_factory=list)  # of a workforce needs table
-    other_total: int = 0  # “other” texts written, of which `other_texts` may show only the first
-    text_total: int = 0  # free-text answers written, of which `texts` may show only the first
-
-    @property
-    def kind(self) -> str:
-        """Which block of the results template shows this question."""
-        return _kind(self.question.type)
-
-    @property
-    def more_texts(self) -> int:
-        return self.text_total - len(self.texts) if self.kind == "texts" else 0
-
-    @property
-    def more_other_texts(self) -> int:
-        return self.other_total - len(self.other_texts)
-
-
-def _kind(question_type: str) -> str:
-    T = Question.Type
-    return {
-        T.SINGLE_CHOICE: "counts",
-        T.MULTIPLE_CHOICE: "counts",
-        T.YES_NO: "counts",
-        T.SCALE: "scale",
-        T.INTEGER: "numbers",
-        T.DECIMAL: "numbers",
-        T.DATE: "dates",
-    }.get(question_type, "texts")
-
-
-@dataclass
 class Results:
     responses: int
     questions: list[QuestionResult]
     hidden: bool = False  # fewer than MIN_GROUP organisations match the filters, for a reader who may not see them
 
 
-def _share(count: int, total: int) -> float:
-    return 100 * count / total if total else 0.0
-
-
-def _number(value) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
-def _date(value) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _texts(rows: list[tuple[str, str]], with_names: bool) -> list[TextAnswer]:
-    """Texts with their writers for staff (by organisation); bare texts, alphabetically, for everyone else."""
-    if with_names:
-        return [TextAnswer(text, company) for text, company in sorted(rows, key=lambda r: (r[1].lower(), r[0]))]
-    return [TextAnswer(text, None) for text in sorted(text for text, _company in rows)]
-
-
-def _needs(values: list[tuple[object, int]], names: dict[str, str]) -> list[SkillAreaNeed]:
-    """Rows and people per skill area of the table answers, most people first."""
-    totals: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for value, times in values:
-        for row in table_rows(value):
-            area = str(row.get("skill_area", ""))
-            totals[area][0] += times
-            totals[area][1] += int(_number(row.get("count")) or 0) * times
-    needs = [SkillAreaNeed(names.get(area, area), count, people) for area, (count, people) in totals.items()]
-    return sorted(needs, key=lambda need: (-need.people, need.label))
-
-
-def _need_text(need: SkillAreaNeed) -> str:
-    """“Welding: 7 people (2 rows)”."""
-    people = ngettext("%(count)s person", "%(count)s people", need.people) % {"count": need.people}
-    rows = ngettext("%(count)s row", "%(count)s rows", need.rows) % {"count": need.rows}
-    return _("%(area)s: %(people)s (%(rows)s)") % {"area": need.label, "people": people, "rows": rows}
-
-
-def _median(numbers: list[tuple[Decimal, int]], count: int) -> Decimal:
-    """The median of numbers given as (number, times) pairs, as `statistics.median` gives it for the whole list."""
-    middle = sorted(numbers)
-    wanted = [(count - 1) // 2, count // 2]  # the one middle position, or the two around the middle
-    found, position = [], 0
-    for number, times in middle:
-        while wanted and wanted[0] < position + times:
-            found.append(number)
-            wanted.pop(0)
-        position += times
-    return found[0] if count % 2 else (found[0] + found[1]) / 2
-
-
-def _summarise(
-    question: Question, values: list[tuple[object, int]], texts: dict, with_names: bool, names
-) -> QuestionResult:
+def _summarise(question: Question, values: Values, texts: Texts, with_names: bool, lookup) -> QuestionResult:
     """One question's result from its distinct stored values with their counts, and its texts.
 
     `texts` holds the question's ("text" or "other") rows of (text, company name) and their totals, as
-    `_text_rows` read them; `names` are the skill areas' names for a workforce needs table.
+    `_text_rows` read them; `lookup` is what the question's type reads once (a table's skill areas).
     """
-    result = QuestionResult(question)
+    kind = question_type(question)
+    result = QuestionResult(question, kind=kind.results_kind)
     values = [(value, times) for value, times in values if value not in (None, "", [])]
-    result.answered = total = sum(times for _value, times in values)
-    T = Question.Type
-    if question.is_choice:
-        tally = defaultdict(int)
-        for value, times in values:
-            for picked in value if isinstance(value, list) else [value]:
-                tally[picked] += times
-        labels = {choice.value: choice.label for choice in question.choices.all()}
-        if question.has_other or tally.get(OTHER_VALUE):
-            labels[OTHER_VALUE] = _("Other")
-        # Values whose choice has since been removed are still shown, under their stored code.
-        labels.update({value: str(value) for value in tally if value not in labels})
-        result.counts = [
-            OptionCount(label, tally[value], _share(tally[value], total)) for value, label in labels.items()
-        ]
-        rows, result.other_total = texts.get("other", ([], 0))
-        result.other_texts = _texts(rows, with_names)
-    elif question.type == T.YES_NO:
-        tally = defaultdict(int)
-        for value, times in values:
-            tally[str(value)] += times
-        result.counts = [OptionCount(_("Yes"), tally["yes"], _share(tally["yes"], total))]
-        result.counts.append(OptionCount(_("No"), tally["no"], _share(tally["no"], total)))
-    elif question.type == T.SCALE:
-        points: defaultdict[int, int] = defaultdict(int)
-        for value, times in values:
-            number = _number(value)
-            if number is not None and 1 <= number <= 5:
-                points[int(number)] += times
-        result.answered = total = sum(points.values())
-        labels = {1: question.scale_min_label, 5: question.scale_max_label}
-        for point in range(1, 6):
-            label = f"{point} – {labels[point]}" if labels.get(point) else str(point)
-            result.counts.append(OptionCount(label, points[point], _share(points[point], total)))
-        mean = Decimal(sum(point * times for point, times in points.items())) / total if total else None
-        result.mean = mean.quantize(Decimal("0.01")) if total else None
-    elif question.type in Question.NUMBER_TYPES:
-        numbers = [(n, times) for n, times in ((_number(value), times) for value, times in values) if n is not None]
-        result.answered = count = sum(times for _n, times in numbers)
-        if numbers:
-            result.numbers = NumberSummary(
-                count=count,
-                mean=(sum(n * times for n, times in numbers) / count).quantize(Decimal("0.01")),
-                minimum=min(n for n, _times in numbers),
-                maximum=max(n for n, _times in numbers),
-                median=_median(numbers, count),
-            )
-    elif question.type == T.DATE:
-        dates = [(d, times) for d, times in ((_date(value), times) for value, times in values) if d is not None]
-        result.answered = sum(times for _d, times in dates)
-        if dates:
-            result.first_date, result.last_date = min(d for d, _t in dates), max(d for d, _t in dates)
-    elif question.type == T.WORKFORCE_TABLE:
-        result.needs = _needs(values, names or {})
-        # Shown as lines of text wherever a template has no table of its own for them.
-        result.texts = [TextAnswer(_need_text(need), None) for need in result.needs]
-        result.text_total = len(result.texts)
-    else:
-        rows, result.text_total = texts.get("text", ([], 0))
-        result.answered = result.text_total
-        result.texts = _texts(rows, with_names)
+    result.answered = sum(times for _value, times in values)
+    kind.summarise(question, result, values, texts, with_names, lookup)
     return result
 
 
@@ -462,7 +269,7 @@ def _value_counts(answers, question_ids: list[int]) -> list[tuple[int, object, i
 def _text_rows(answers, *, text_ids, choice_ids, with_names: bool, limit: int | None) -> list[tuple]:
     """(question id, text, organisation, texts of the question) of the first `limit` texts of each question.
 
-    The free texts of text questions and the “other” texts of choice questions, ordered as `_texts` orders
+    The free texts of text questions and the “other” texts of choice questions, ordered as `text_answers` orders
     them (by organisation and text for staff, by text for others); one query.
     """
     # A text answer is stored as a JSON string; `#>> '{}'` reads it as SQL text without its JSON quotes.
@@ -471,7 +278,7 @@ def _text_rows(answers, *, text_ids, choice_ids, with_names: bool, limit: int | 
         default=Func(F("value"), template="(%(expressions)s #>> '{}')"),
         output_field=TextField(),
     )
-    # The "C" collation orders by code point, the same order as Python's sorted() in `_texts`, whatever the
+    # The "C" collation orders by code point, the same order as Python's sorted() in `text_answers`, whatever the
     # database's locale: the page and the limit cut the list at the same place.
     order = [Collate(text, "C"), "pk"]
     if with_names:
@@ -494,7 +301,7 @@ def _text_rows(answers, *, text_ids, choice_ids, with_names: bool, limit: int | 
 
 def _figures(answers, questions: list[Question], *, with_names: bool, texts_limit: int | None) -> dict:
     """What the results are summarised from: the values with their counts, and the texts; two queries."""
-    text_ids = [q.pk for q in questions if _kind(q.type) == "texts" and q.type != Question.Type.WORKFORCE_TABLE]
+    text_ids = [q.pk for q in questions if question_type(q).free_text]
     choice_ids = [q.pk for q in questions if q.is_choice]
     counted = [q.pk for q in questions if q.pk not in set(text_ids)]
     return {
@@ -531,8 +338,9 @@ def survey_results(
     """Each question's aggregate over the responses that count; five queries whatever the size of the survey.
 
     `texts_limit` keeps the first texts of each question (their number stays in `text_total`). A sixth query
-    reads the names of the skill areas when the survey has a workforce needs table. `questions`, the survey's
-    questions as `survey_questions` reads them, saves their two queries when the caller has them already.
+    reads the names of the skill areas when the survey has a workforce needs table (its type's `lookup`).
+    `questions`, the survey's questions as `survey_questions` reads them, saves their two queries when the caller
+    has them already.
     With `hide_small` (a viewer), filters that leave fewer than MIN_GROUP organisations give no figures at all.
     """
     responses = filtered_responses(
@@ -545,17 +353,16 @@ def survey_results(
     questions = list(survey_questions(survey)) if questions is None else questions
     answers = Answer.objects.filter(response__in=responses)
     figures = _figures(answers, questions, with_names=with_names, texts_limit=texts_limit)
-    has_table = any(question.type == Question.Type.WORKFORCE_TABLE for question in questions)
-    names = skill_area_names() if has_table else {}
+    found = lookups(questions)
     values = defaultdict(list)
     for question_id, value, times in figures["values"]:
         values[question_id].append((value, times))
     choice_ids = {question.pk for question in questions if question.is_choice}
-    texts: defaultdict[int, dict[str, tuple[list[tuple[str, str | None]], int]]] = defaultdict(dict)
+    texts = defaultdict(dict)
     for question_id, text, company, written in figures["texts"]:
         kind = "other" if question_id in choice_ids else "text"
         texts[question_id].setdefault(kind, ([], written))[0].append((text, company))
     return Results(
         responses=count,
-        questions=[_summarise(q, values[q.pk], texts[q.pk], with_names, names) for q in questions],
+        questions=[_summarise(q, values[q.pk], texts[q.pk], with_names, found[q.type]) for q in questions],
     )

@@ -5,24 +5,20 @@ on an older version is refused with what changed, so two colleagues never
 overwrite each other silently. After the deadline nothing is written.
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import formats, timezone
-from django.utils.dateparse import parse_date
+from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from workforce.survey import needs_sync_from_response, rows_text, skill_area_names
-
 from . import content
-from .forms import OTHER_SUFFIX, SectionForm, page_fields, to_initial
-from .models import OTHER_VALUE, Answer, Choice, Invitation, PageState, Question, Response, Section, hash_token
+from .forms import OTHER_SUFFIX, SectionForm, page_fields
+from .models import Answer, Choice, Invitation, PageState, Question, Response, Section, hash_token
+from .questions import lookups, question_type
+from .questions import response_submitted as types_response_submitted
 from .signals import answers_written
 
 MAX_TOKEN_LENGTH = 100
@@ -92,43 +88,25 @@ def visible_values(questions, stored: dict[int, object]) -> dict[int, object]:
     return values
 
 
-def display_value(question: Question, value, other_text: str = "", *, names: dict[str, str] | None = None) -> str:
+def display_value(question: Question, value, other_text: str = "", *, lookup=None) -> str:
     """An answer as a respondent reads it (choice labels, yes/no, local numbers and dates, table rows).
 
-    A table answer names its skill areas from `names` ({slug: name}), read with one query when not given.
+    `lookup` is what the question's type reads once for many answers (a table's skill areas, from `lookups()`);
+    it is read here when not given.
     """
     if value in EMPTY:
         return "–"
-    kind = question.type
-    if kind == Question.Type.WORKFORCE_TABLE:
-        return rows_text(value, skill_area_names() if names is None else names) or "–"
-    if question.is_choice:
-        labels = {choice.value: choice.label for choice in question.choices.all()}
-        picked = value if isinstance(value, list) else [value]
-        parts = [(f"{_('Other')}: {other_text}" if v == OTHER_VALUE else labels.get(v, v)) for v in picked]
-        return ", ".join(parts)
-    if kind == Question.Type.YES_NO:
-        return _("Yes") if value == "yes" else _("No")
-    if kind in Question.NUMBER_TYPES:
-        try:
-            return formats.number_format(Decimal(str(value)))
-        except (InvalidOperation, ValueError):
-            return str(value)
-    if kind == Question.Type.DATE:
-        day = parse_date(str(value)) if not isinstance(value, datetime.date) else value
-        return formats.date_format(day, "SHORT_DATE_FORMAT") if day else str(value)
-    if kind == Question.Type.SCALE:
-        label = {1: question.scale_min_label, 5: question.scale_max_label}.get(value)
-        return f"{value} – {label}" if label else str(value)
-    return str(value)
+    kind = question_type(question)
+    return kind.display(question, value, other_text, kind.lookup() if lookup is None else lookup)
 
 
 def section_fields(section: Section, questions: list[Question]) -> dict:
     """The page's form fields, built once per worker and language while the survey's content is unchanged.
 
-    A page with a workforce needs table builds them each time: its skill areas change apart from the survey.
+    A page with a question whose field reads data kept apart from the survey (the skill areas of a workforce needs
+    table) builds them each time.
     """
-    if any(question.type == Question.Type.WORKFORCE_TABLE for question in questions):
+    if not all(question_type(question).fields_cacheable for question in questions):
         return page_fields(questions)
     key = ("section_fields", section.pk, tuple(question.pk for question in questions), get_language())
     return content.cached(key, lambda: page_fields(questions), content.content_version())
@@ -154,7 +132,8 @@ def build_form(response: Response, section: Section, questions, data=None, *, re
     for question in questions:
         answer = answers.get(question.pk)
         if answer is not None:
-            initial[question.code] = to_initial(question, answer.value)
+            value = answer.value
+            initial[question.code] = None if value is None else question_type(question).to_initial(question, value)
             if answer.other_text:
                 initial[question.code + OTHER_SUFFIX] = answer.other_text
     # Visibility before any typing: what is stored for this page.
@@ -187,7 +166,8 @@ class SectionAnswers:
 
 
 def answers_by_section(response: Response) -> list[SectionAnswers]:
-    """Every page with its visible questions and their answers as read, in four queries (five with table answers)."""
+    """Every page with its visible questions and their answers as read, in four queries (and one for each type that
+    reads something once, such as the skill areas of table answers)."""
     pages = {
         section.pk: SectionAnswers(number, section)
         for number, section in enumerate(response.survey.sections.all(), start=1)
@@ -195,15 +175,14 @@ def answers_by_section(response: Response) -> list[SectionAnswers]:
     questions = list(survey_questions(response))
     answers = stored_answers(response)
     visible = visible_values(questions, {pk: answer.value for pk, answer in answers.items()})
-    # A fifth query, once, when a table answer needs the names of its skill areas.
-    tables = [q for q in questions if q.type == Question.Type.WORKFORCE_TABLE and visible.get(q.pk) not in EMPTY]
-    names = skill_area_names() if tables else {}
+    # A fifth query, once, when a type of the answered questions reads something (a table, its skill areas' names).
+    found = lookups(q for q in questions if visible.get(q.pk) not in EMPTY)
     for question in questions:
         if not is_visible(question, {}, set(), visible):
             continue
         answer = answers.get(question.pk)
         value, other = (answer.value, answer.other_text) if answer else (None, "")
-        display = display_value(question, value, other, names=names)
+        display = display_value(question, value, other, lookup=found.get(question.type))
         row = AnswerRow(question, display, question.required and value in EMPTY)
         pages[question.section_id].rows.append(row)
     return list(pages.values())
@@ -322,8 +301,8 @@ def page_save(
         after = {answer.pk for question_id, answer in current.items() if question_id in on_page}
         answers_written.send(sender=Answer, answer_ids=before | after | hidden)
         if locked.submitted_at is not None:
-            # An edit after submitting: the workforce needs made from the table follow it.
-            needs_sync_from_response(response=response)
+            # An edit after submitting: what the types make of a submitted response (workforce needs) follows it.
+            types_response_submitted(response=response)
         state.version += 1
         state.saved_at = now
         state.save(update_fields=["version", "saved_at"])
@@ -477,8 +456,8 @@ def response_submit(*, response: Response, now=None) -> SubmitResult:
         locked.submitted_at = locked.last_saved_at = now
         locked.save(update_fields=["submitted_at", "last_saved_at"])
         response.submitted_at = response.last_saved_at = now
-        # The submitted table rows become the company's workforce needs, in the same transaction.
-        needs_sync_from_response(response=response)
+        # What the types make of a submitted response (a table's rows become workforce needs), in this transaction.
+        types_response_submitted(response=response)
         # The confirmation is owed in the same transaction: a broker outage defers it, never loses it.
         outbox.mail_owe(kind=outbox.Kind.CONFIRMATION, survey=response.survey, company=response.company)
     return SubmitResult("submitted")

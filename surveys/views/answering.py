@@ -19,6 +19,7 @@ from teknokyla.core.security import client_ip
 from .. import drafts, services
 from ..forms import OTHER_SUFFIX
 from ..models import Question, Response, Section, Survey
+from ..questions import question_type
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +29,6 @@ INVITATION_KEY = "survey_invitation_id"
 # Link guessing: after this many unknown tokens from one address within the window, the address waits.
 MISS_LIMIT = 20
 MISS_WINDOW = 10 * 60  # seconds
-GROUP_TYPES = {
-    Question.Type.SINGLE_CHOICE: "radio",
-    Question.Type.YES_NO: "radio",
-    Question.Type.SCALE: "radio",
-    Question.Type.MULTIPLE_CHOICE: "checkbox",
-}
 PAGE_STATUS = {"invalid": 400, "conflict": 409, "closed": 403}
 
 
@@ -185,7 +180,13 @@ class QuestionRow:
 
     @property
     def input_type(self) -> str | None:
-        return GROUP_TYPES.get(self.question.type)
+        """ "radio" or "checkbox" for a question drawn as a fieldset of options."""
+        return question_type(self.question).input_type
+
+    @property
+    def answer_template(self) -> str | None:
+        """The template of a type that draws its own answer (the workforce needs table)."""
+        return question_type(self.question).answer_template
 
     @property
     def first_id(self) -> str:
@@ -194,8 +195,7 @@ class QuestionRow:
 
     @property
     def has_scale_labels(self) -> bool:
-        question = self.question
-        return question.type == Question.Type.SCALE and bool(question.scale_min_label or question.scale_max_label)
+        return question_type(self.question).has_scale_labels(self.question)
 
     @property
     def described_by(self) -> str:

@@ -107,18 +107,6 @@ LAYERS = [
     "teknokyla.core", "companies", "surveys", "workforce", "workshops", "reports", "search", "privacy", "teknokyla"
 ]  # fmt: skip
 
-# Imports that still point up, each with what removes it (issue 18). The test fails on any other upward import, and
-# on an entry here that no longer happens, so this list only shrinks.
-KNOWN_UPWARD = {
-    # The workforce needs table question: until the question types are a registry that workforce plugs into.
-    ("surveys.corrections", "workforce"): "question-type registry (a submit makes the table's rows workforce needs)",
-    ("surveys.exports", "workforce"): "question-type registry",
-    ("surveys.forms", "workforce"): "question-type registry",
-    ("surveys.record", "workforce"): "question-type registry",
-    ("surveys.results", "workforce"): "question-type registry",
-    ("surveys.services", "workforce"): "question-type registry",
-}
-
 
 def app_of(module: str) -> str:
     return "teknokyla.core" if module.startswith("teknokyla.core") else module.split(".")[0]
@@ -145,9 +133,7 @@ def test_every_app_has_its_layer():
 
 
 def test_apps_import_only_the_apps_below_them():
-    found = upward_imports(import_graph(), LAYERS)
-    assert sorted(found - KNOWN_UPWARD.keys()) == [], "an app imports one above it; see docs/architecture.md"
-    assert sorted(KNOWN_UPWARD.keys() - found) == [], "an upward import is gone: take it off KNOWN_UPWARD"
+    assert sorted(upward_imports(import_graph(), LAYERS)) == [], "an app imports one above it; see docs/architecture.md"
 
 
 def test_durable_jobs_send_tasks_that_the_worker_knows():

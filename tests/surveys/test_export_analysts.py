@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import Company
-from surveys.exports import NEED_COLUMNS
 from surveys.invitations import invitation_create
 from surveys.models import OTHER_VALUE, Answer, Choice, Question
 from surveys.services import page_save, response_submit
 from workforce.models import SkillArea
+from workforce.question import NEED_COLUMNS
 
 from ..factories import (
     BuildingFactory,

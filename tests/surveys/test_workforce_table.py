@@ -9,10 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from surveys import exports, results
-from surveys.forms import MAX_TABLE_ROWS, SectionForm
+from surveys.forms import SectionForm
 from surveys.invitations import invitation_create
 from surveys.models import Answer, PageState, Question, Response
 from workforce.models import SkillArea, WorkforceNeed
+from workforce.question import MAX_TABLE_ROWS
 
 from ..factories import CompanyFactory, QuestionFactory, SectionFactory, SurveyFactory
 from .conftest import opened, page_url, post_page
