@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
+from typing import Any
 
 from django import forms
 from django.db.models import Prefetch
@@ -155,7 +156,7 @@ def export_rows(survey: Survey) -> Iterator[list]:
 
 # The analysts' form -----------------------------------------------------------------------------------------------
 
-Read = Callable[[object, str], object]  # (stored value, other text) -> the cell
+Read = Callable[[Any, str], Any]  # (stored value, other text) -> the cell
 
 
 @dataclass
@@ -220,6 +221,8 @@ def _labelled_rows(survey: Survey, columns: list[Column], own_rows: Callable | N
                 _local(response.last_saved_at),
             ]
             for column in columns[len(row) :]:
+                # After the organisation's own columns, every column is a question's, with its reader.
+                assert column.question is not None and column.read is not None
                 value, other = answers.get((response.pk, column.question.pk), (None, ""))
                 row.append(column.read(value, other))
             if own_rows is not None:

@@ -95,7 +95,7 @@ class SectionForm(forms.Form):
 
     def answers(self) -> dict[int, tuple[object, str]]:
         """{question id: (stored value, other text)} for every question of the page; hidden ones are None."""
-        result = {}
+        result: dict[int, tuple[object, str]] = {}
         for question in self.questions:
             if not self.visible(question, self.cleaned_data):
                 result[question.pk] = (None, "")

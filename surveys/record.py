@@ -2,6 +2,7 @@
 the links and mails sent, and the history of changes with who made them and why.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from .models import Answer, OutgoingMail, PageState, Question, Response
@@ -36,7 +37,7 @@ class RecordPage:
 class Change:
     """One entry of the history: an answer changed, or the response submitted or reopened."""
 
-    when: object
+    when: datetime.datetime
     who: object  # the staff user, or None for the organisation itself
     reason: str
     what: str  # answer, submitted, reopened

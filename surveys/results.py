@@ -7,6 +7,7 @@ as fast with 5,000 organisations and 250 questions as with 50 and 25.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Count, Exists, F, FilteredRelation, Func, Max, OuterRef, Prefetch, Q, TextField, When
 from django.db.models.expressions import Window
@@ -280,7 +281,7 @@ def _text_rows(answers, *, text_ids, choice_ids, with_names: bool, limit: int | 
     )
     # The "C" collation orders by code point, the same order as Python's sorted() in `text_answers`, whatever the
     # database's locale: the page and the limit cut the list at the same place.
-    order = [Collate(text, "C"), "pk"]
+    order: list[Any] = [Collate(text, "C"), "pk"]
     if with_names:
         order.insert(0, Collate(Lower("response__company__name"), "C"))
     rows = (
@@ -358,7 +359,7 @@ def survey_results(
     for question_id, value, times in figures["values"]:
         values[question_id].append((value, times))
     choice_ids = {question.pk for question in questions if question.is_choice}
-    texts = defaultdict(dict)
+    texts: defaultdict[int, dict[str, Any]] = defaultdict(dict)
     for question_id, text, company, written in figures["texts"]:
         kind = "other" if question_id in choice_ids else "text"
         texts[question_id].setdefault(kind, ([], written))[0].append((text, company))

@@ -7,6 +7,7 @@ overwrite each other silently. After the deadline nothing is written.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -128,7 +129,7 @@ def build_form(response: Response, section: Section, questions, data=None, *, re
     answers = stored_answers(response)
     stored = {pk: answer.value for pk, answer in answers.items()} if stored is None else stored
     version = PageState.objects.filter(response=response, section=section).values_list("version", flat=True).first()
-    initial = {"version": version or 0}
+    initial: dict[str, Any] = {"version": version or 0}
     for question in questions:
         answer = answers.get(question.pk)
         if answer is not None:
@@ -243,7 +244,7 @@ class PageResult:
         """
         if self._form is None and self._refill is not None:
             self._form = self._refill()
-        return self._form
+        return cast(SectionForm, self._form)  # one of the two is always set
 
 
 def page_save(

@@ -8,11 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ from .survey import ROW_FIELDS, needs_sync_from_response, rows_text, table_rows
 
 # More rows than this is not a form a person filled in.
 MAX_TABLE_ROWS = 100
-ROLE_MAX_LENGTH = WorkforceNeed._meta.get_field("role").max_length
+ROLE_MAX_LENGTH = cast(int, WorkforceNeed._meta.get_field("role").max_length)
 ROW_DEFAULTS = {"level": Level.ANY, "kind": WorkforceNeed.Kind.PERMANENT}
 TEMPLATE_INDEX = "__index__"
 
@@ -97,9 +97,9 @@ class WorkforceTable:
     rows: list[TableRow]
     template_row: TableRow
     skill_areas: list[tuple[str, str, bool]]  # (slug, name, retired)
-    windows: list[tuple[str, str]]
-    levels: list[tuple[str, str]]
-    kinds: list[tuple[str, str]]
+    windows: list[tuple[str, str | Promise]]
+    levels: list[tuple[str, str | Promise]]
+    kinds: list[tuple[str, str | Promise]]
     general_errors: list[str]
 
     @property
@@ -113,6 +113,7 @@ class WorkforceTable:
 
 
 class WorkforceTableBoundField(forms.BoundField):
+    field: "WorkforceTableField"
     """A table question's field, with the rows the template draws."""
 
     def _row(self, index, number, values: dict, errors: dict) -> TableRow:
@@ -126,7 +127,7 @@ class WorkforceTableBoundField(forms.BoundField):
     @cached_property
     def cell_errors(self) -> dict[tuple[int, str], str]:
         """{(row number, column): problem} of the posted rows."""
-        found = {}
+        found: dict[tuple[int, str], str] = {}
         for error in self.errors.as_data():
             params = error.params or {}
             if "column" in params:
@@ -215,14 +216,14 @@ class WorkforceTableField(forms.Field):
             errors.append(_row_error(number, "count", limits))
         else:
             row["count"] = int(count)
-        for column, choices, problem in (
+        for column, choices, choice_problem in (
             ("window", WorkforceNeed.Window.values, _("Choose when the people are needed.")),
             ("level", Level.values, _("Choose an education level from the list.")),
             ("kind", WorkforceNeed.Kind.values, _("Choose a kind of job from the list.")),
         ):
             value = raw.get(column) or ROW_DEFAULTS.get(column, "")
             if value not in choices:
-                errors.append(_row_error(number, column, problem))
+                errors.append(_row_error(number, column, choice_problem))
             row[column] = value
         return {name: row.get(name) for name in ROW_FIELDS}, errors
 
@@ -307,9 +308,9 @@ class TableLine:
     skill_area: str
     role: str
     count: object
-    window: str
-    level: str
-    kind: str
+    window: str | Promise
+    level: str | Promise
+    kind: str | Promise
 
 
 # The columns of the analysts' sheet of needs: one row per row of a table answer.

@@ -118,8 +118,8 @@ def needs_sync_from_response(*, response: Response) -> NeedsSync:
             result.updated += 1
         need.save()
         kept.add(index)
-    for index, need in existing.items():
-        if index not in kept:
+    for survey_row, need in existing.items():
+        if survey_row not in kept:
             # One by one, so that the history keeps a trace of each.
             need.delete()
             result.deleted += 1

@@ -99,7 +99,7 @@ class NumberType(QuestionType):
         if numbers:
             result.numbers = NumberSummary(
                 count=count,
-                mean=(sum(n * times for n, times in numbers) / count).quantize(Decimal("0.01")),
+                mean=(sum((n * times for n, times in numbers), Decimal(0)) / count).quantize(Decimal("0.01")),
                 minimum=min(n for n, _times in numbers),
                 maximum=max(n for n, _times in numbers),
                 median=median(numbers, count),
@@ -175,9 +175,11 @@ class ChoiceType(QuestionType):
         return labels
 
     def display(self, question: Question, value: Any, other_text: str, lookup: Any) -> str:
-        labels = {choice.value: choice.label for choice in question.choices.all()}
+        labels: dict[str, str] = {choice.value: str(choice.label) for choice in question.choices.all()}
         picked = value if isinstance(value, list) else [value]
-        parts = [(f"{_('Other')}: {other_text}" if v == OTHER_VALUE else labels.get(v, v)) for v in picked]
+        parts: list[str] = [
+            (f"{_('Other')}: {other_text}" if v == OTHER_VALUE else labels.get(v, str(v))) for v in picked
+        ]
         return ", ".join(parts)
 
     def summarise(

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
@@ -173,8 +174,8 @@ class QuestionRow:
     """One question as the page template draws it."""
 
     question: Question
-    field: object
-    other: object | None
+    field: forms.BoundField
+    other: forms.BoundField | None
     hidden: bool
     trigger: Question | None  # the question on this page that shows this one
 
@@ -318,6 +319,8 @@ def _keep_unsaved_page(request, number, owner):
 def _save_kept_pages(request, kept: list[drafts.KeptPage]):
     """The link was opened again: save the pages kept when the session ended, or show what stops one."""
     survey_response = _session_response(request)
+    if survey_response is None:  # the response went between the link's check and here
+        return redirect("surveys:start")
     sections = list(survey_response.survey.sections.all())
     saved_number = None
     later = []
