@@ -110,6 +110,7 @@ def install_form_guards() -> None:
 def install_admin_guards() -> None:
     """Every JSON field the admin shows editable takes BoundedJSONField (set before any ModelAdmin is made)."""
     from django.contrib.admin import options, widgets
+    from django.contrib.admin.views.main import ChangeList
     from django.db import models
 
     options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.JSONField] = {"form_class": BoundedJSONField}
@@ -118,10 +119,29 @@ def install_admin_guards() -> None:
         widgets.AutocompleteMixin.optgroups = _autocomplete_optgroups(  # type: ignore[method-assign]
             widgets.AutocompleteMixin.optgroups
         )
+    if not getattr(ChangeList.get_filters, "dates_checked", False):
+        ChangeList.get_filters = _date_hierarchy_checked(ChangeList.get_filters)  # type: ignore[method-assign]
     if not getattr(options.BaseModelAdmin.to_field_allowed, "concrete_only", False):
         options.BaseModelAdmin.to_field_allowed = _concrete_to_field(  # type: ignore[method-assign]
             options.BaseModelAdmin.to_field_allowed
         )
+
+
+def _date_hierarchy_checked(get_filters):
+    """A changelist's date drill-down (`?held_at__year=`) is read into a datetime by Django, which turns a ValueError
+    into "incorrect lookup" (the list again, with ?e=1) but not a year beyond the C long (OverflowError), nor the
+    ValueError or OverflowError of the end of year 9999 (one year, month or day later). Those are now the same
+    incorrect lookup. Checked against Django 5.2.20."""
+    from django.contrib.admin.options import IncorrectLookupParameters
+
+    def dates_checked(self, request):
+        try:
+            return get_filters(self, request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    dates_checked.dates_checked = True
+    return dates_checked
 
 
 def _concrete_to_field(to_field_allowed):
