@@ -104,13 +104,22 @@ def display_value(question: Question, value, other_text: str = "", *, lookup=Non
 def section_fields(section: Section, questions: list[Question]) -> dict:
     """The page's form fields, built once per worker and language while the survey's content is unchanged.
 
-    A page with a question whose field reads data kept apart from the survey (the skill areas of a workforce needs
-    table) builds them each time.
+    The field of a question whose type reads data kept apart from the survey (the skill areas of a workforce needs
+    table) is built each time; the page's other fields still come from the worker's copy.
     """
-    if not all(question_type(question).fields_cacheable for question in questions):
-        return page_fields(questions)
-    key = ("section_fields", section.pk, tuple(question.pk for question in questions), get_language())
-    return content.cached(key, lambda: page_fields(questions), content.content_version())
+    cacheable = [question for question in questions if question_type(question).fields_cacheable]
+    key = ("section_fields", section.pk, tuple(question.pk for question in cacheable), get_language())
+    kept = content.cached(key, lambda: page_fields(cacheable), content.content_version())
+    if len(cacheable) == len(questions):
+        return kept
+    fresh = page_fields([question for question in questions if not question_type(question).fields_cacheable])
+    # In page order, as page_fields gives them: a question's field, then its "other" text.
+    return {
+        name: kept.get(name) or fresh[name]
+        for question in questions
+        for name in (question.code, question.code + OTHER_SUFFIX)
+        if name in kept or name in fresh
+    }
 
 
 def build_form(response: Response, section: Section, questions, data=None, *, require_complete=False, stored=None):
@@ -126,17 +135,24 @@ def build_form(response: Response, section: Section, questions, data=None, *, re
             visible=lambda question, page_data: is_visible(question, page_data, page_codes, stored),
             fields=section_fields(section, questions),
         )
-    answers = stored_answers(response)
-    stored = {pk: answer.value for pk, answer in answers.items()} if stored is None else stored
+    # The answers this page shows, and those of the questions on other pages that show or hide one of its own.
+    # A page of the region's survey is a tenth of a response's answers: read as values, not as Answer objects.
+    wanted = {q.pk for q in questions} | {q.shown_if_choice.question_id for q in questions if q.shown_if_choice}
+    answers = {
+        question_id: (value, other_text)
+        for question_id, value, other_text in response.answers.filter(question_id__in=wanted).values_list(
+            "question_id", "value", "other_text"
+        )
+    }
+    stored = {pk: value for pk, (value, _other) in answers.items()} if stored is None else stored
     version = PageState.objects.filter(response=response, section=section).values_list("version", flat=True).first()
     initial: dict[str, Any] = {"version": version or 0}
     for question in questions:
-        answer = answers.get(question.pk)
-        if answer is not None:
-            value = answer.value
+        if question.pk in answers:
+            value, other_text = answers[question.pk]
             initial[question.code] = None if value is None else question_type(question).to_initial(question, value)
-            if answer.other_text:
-                initial[question.code + OTHER_SUFFIX] = answer.other_text
+            if other_text:
+                initial[question.code + OTHER_SUFFIX] = other_text
     # Visibility before any typing: what is stored for this page.
     page_values = {q.code: stored.get(q.pk) for q in questions}
     return SectionForm(

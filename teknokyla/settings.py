@@ -115,6 +115,14 @@ TEMPLATES = [
             ],
         },
     },
+    # The survey's question markup only (jinja2/): drawn 25 times on a page, it renders several times faster here.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "teknokyla.core.jinja.environment"},
+    },
 ]
 
 # PostgreSQL only: the portal relies on its Finnish full-text search.

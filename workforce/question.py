@@ -330,7 +330,7 @@ class WorkforceTableType(QuestionType):
     """Rows of workforce needs: skill area, role, number of people, when, education level, kind of job."""
 
     type = Question.Type.WORKFORCE_TABLE
-    answer_template = "surveys/answer/_workforce_table.html"
+    answer_template = "surveys/answer/workforce_table.html"
     # Its skill areas change apart from the survey: its field is built for each page.
     fields_cacheable = False
 

@@ -51,7 +51,7 @@ class QuestionType:
 
     type: ClassVar[str]  # the Question.Type value
     input_type: ClassVar[str | None] = None  # "radio" or "checkbox": drawn as a fieldset of options
-    answer_template: ClassVar[str | None] = None  # a template of its own on the survey page, drawn wide
+    answer_template: ClassVar[str | None] = None  # its own Jinja2 template (jinja2/) on the survey page, drawn wide
     results_kind: ClassVar[str] = "texts"  # which block of the results template shows it
     free_text: ClassVar[bool] = False  # the results read its answers as texts instead of counting its values
     fields_cacheable: ClassVar[bool] = True  # False when its form field depends on data outside the survey

@@ -35,12 +35,23 @@ class OptionsBoundField(forms.BoundField):
     """A radio or checkbox question's field, with its options as plain tuples for the page template."""
 
     @cached_property
-    def options(self) -> list[tuple[str, str, bool, str]]:
-        """(element id, value, checked, label) of each option: what the template reads of Django's subwidgets."""
-        return [
-            (option.id_for_label, option.data["value"], option.data["selected"], option.choice_label)
-            for option in self.subwidgets
-        ]
+    def options(self) -> list[tuple[str, Any, bool, str]]:
+        """(element id, value, checked, label) of each option, as Django's subwidgets would give them.
+
+        Worked out here from the widget's choices (never grouped in a survey) without building the subwidgets:
+        the same ids (`<auto id>_<index>`), values and labels, and the same rule for what is checked (each picked
+        value of a checkbox group, the first match of a radio group).
+        """
+        widget = self.field.widget
+        picked = set(widget.format_value(self.value()))
+        multiple = widget.allow_multiple_selected
+        options, checked_one = [], False
+        for index, (value, label) in enumerate(widget.choices):
+            value = "" if value is None else value
+            checked = (multiple or not checked_one) and str(value) in picked
+            checked_one = checked_one or checked
+            options.append((f"{self.auto_id}_{index}", value, checked, label))
+        return options
 
 
 OPTIONS: dict[str, Any] = {"bound_field_class": OptionsBoundField}  # radio buttons and checkboxes
