@@ -14,6 +14,7 @@ from pathlib import Path
 # Pages whose count must not depend on the size of the data, in table order.
 PAGES = (
     "floor",
+    "admin login",
     "survey page GET",
     "survey save POST",
     "dashboard",
@@ -72,13 +73,16 @@ def count_queries(plan: dict, cpu_runs: int = CPU_RUNS) -> dict[str, dict]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from .load import FLOOR_PATH
+    from .load import ADMIN_LOGIN_PATH, FLOOR_PATH
 
     counts, cpu = {}, {}
     anonymous = Client()
     _checked(anonymous.get(FLOOR_PATH), 200, "the floor")
     counts["floor"], _reply = _count(lambda: _checked(anonymous.get(FLOOR_PATH), 200, "the floor"))
     cpu["floor"] = _cpu_ms(lambda: anonymous.get(FLOOR_PATH), cpu_runs)
+    _checked(anonymous.get(ADMIN_LOGIN_PATH), 200, "the admin login")
+    counts["admin login"], _reply = _count(lambda: _checked(anonymous.get(ADMIN_LOGIN_PATH), 200, "the admin login"))
+    cpu["admin login"] = _cpu_ms(lambda: anonymous.get(ADMIN_LOGIN_PATH), cpu_runs)
 
     company = Client()
     _checked(company.get(f"/s/{plan['tokens'][0]}/"), 302, "the invitation link")
