@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from . import content
 from .forms import OTHER_SUFFIX, SectionForm, page_fields
-from .models import Answer, Choice, Invitation, PageState, Question, Response, Section, hash_token
+from .models import Answer, Choice, Invitation, PageState, Question, Response, Section, Survey, hash_token
 from .questions import lookups, question_type
 from .questions import response_submitted as types_response_submitted
 from .signals import answers_written
@@ -31,6 +31,14 @@ EMPTY: tuple[object, ...] = (None, "", [])
 
 def _ordered_choices() -> Prefetch:
     return Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+
+
+def survey_sections(survey: Survey) -> list[Section]:
+    """The survey's pages in order: one query the first time a worker needs them, none after while the survey's
+    content is unchanged (see surveys.content). Shared by the requests of a worker: read, never change."""
+    return content.cached(
+        ("survey_sections", survey.pk), lambda: list(survey.sections.all()), content.content_version()
+    )
 
 
 def section_questions(section: Section) -> list[Question]:
@@ -48,6 +56,22 @@ def section_questions(section: Section) -> list[Question]:
         )
 
     return content.cached(("section_questions", section.pk), read, content.content_version())
+
+
+def conditional_questions(survey_id: int) -> list[Question]:
+    """The survey's questions that a choice shows, with the choice and its question, in page order.
+
+    One query the first time a worker needs them, none after while the survey's content is unchanged.
+    """
+
+    def read():
+        return list(
+            Question.objects.filter(section__survey_id=survey_id, shown_if_choice__isnull=False)
+            .select_related("shown_if_choice__question")
+            .order_by("section__order", "section__pk", "order", "pk")
+        )
+
+    return content.cached(("conditional_questions", survey_id), read, content.content_version())
 
 
 def survey_questions(response: Response):
@@ -126,8 +150,15 @@ def build_form(response: Response, section: Section, questions, data=None, *, re
     """The page's form: bound to posted data, or filled with the stored answers and the page's version."""
     questions = list(questions)
     page_codes = {q.code for q in questions}
+    # The questions on other pages that show or hide one of this page's: their stored answers decide.
+    triggers = {q.shown_if_choice.question_id for q in questions if q.shown_if_choice}
     if data is not None:
-        stored = stored_values(response) if stored is None else stored
+        if stored is None:
+            stored = dict(
+                response.answers.filter(question_id__in=triggers | {q.pk for q in questions}).values_list(
+                    "question_id", "value"
+                )
+            )
         return SectionForm(
             data,
             questions=questions,
@@ -137,7 +168,7 @@ def build_form(response: Response, section: Section, questions, data=None, *, re
         )
     # The answers this page shows, and those of the questions on other pages that show or hide one of its own.
     # A page of the region's survey is a tenth of a response's answers: read as values, not as Answer objects.
-    wanted = {q.pk for q in questions} | {q.shown_if_choice.question_id for q in questions if q.shown_if_choice}
+    wanted = {q.pk for q in questions} | triggers
     answers = {
         question_id: (value, other_text)
         for question_id, value, other_text in response.answers.filter(question_id__in=wanted).values_list(
@@ -300,9 +331,13 @@ def page_save(
         # The lock may have waited; the deadline is checked again at the moment of writing.
         if staff_edit is None and response.survey.has_closed(now if fixed_now else timezone.now()):
             return PageResult("closed", form)
-        current = stored_answers(response)
+        # The page's answers, and those that decide or are decided by a condition anywhere in the survey (for
+        # _clear_hidden_answers): not the rest of the response, a tenth of which is on a page of the region's.
+        conditional = conditional_questions(response.survey_id)
         on_page = {question.pk for question in questions}
-        before = {answer.pk for question_id, answer in current.items() if question_id in on_page}
+        deciding = {q.shown_if_choice.question_id for q in conditional if q.shown_if_choice}
+        related = on_page | {q.pk for q in conditional} | deciding
+        current = {answer.question_id: answer for answer in response.answers.filter(question_id__in=related)}
         answers = form.answers()
         if form.cleaned_data["version"] != state.version:
             changes = _changes(questions, current, answers)
@@ -311,12 +346,13 @@ def page_save(
             # Stale, but identical to what is stored (a double click, or a colleague typing the same): no loss.
         if staff_edit is not None and not _changes(questions, current, answers):
             return PageResult("unchanged", form)
-        _write_answers(response, questions, answers, current, staff_edit)
-        hidden = _clear_hidden_answers(response, current, staff_edit)
+        written = _write_answers(response, questions, answers, current, staff_edit)
+        hidden = _clear_hidden_answers(response, current, conditional, staff_edit)
         # Written in bulk, which sends no model signals: those who copy answers (the search index) are told here,
-        # of this page's answers (before and after) and of those a condition now hides: not the response's others.
-        after = {answer.pk for question_id, answer in current.items() if question_id in on_page}
-        answers_written.send(sender=Answer, answer_ids=before | after | hidden)
+        # of the answers this save created, changed or deleted and of those a condition now hides; an answer saved
+        # again as it was is not written, and its copy stays as it is.
+        if written or hidden:
+            answers_written.send(sender=Answer, answer_ids=written | hidden)
         if locked.submitted_at is not None:
             # An edit after submitting: what the types make of a submitted response (workforce needs) follows it.
             types_response_submitted(response=response)
@@ -350,13 +386,15 @@ def _conflict(response, section, questions, data, state, changes) -> PageResult:
 
 
 def _clear_hidden_answers(
-    response: Response, current: dict[int, Answer], staff_edit: StaffEdit | None = None
+    response: Response, current: dict[int, Answer], conditional: list[Question], staff_edit: StaffEdit | None = None
 ) -> set[int]:
-    """Delete answers of questions on other pages that a changed condition now hides; the ids of those deleted."""
-    questions = survey_questions(response).filter(shown_if_choice__isnull=False).prefetch_related(None)
+    """Delete answers of questions on other pages that a changed condition now hides; the ids of those deleted.
+
+    `current` holds at least the answers of the `conditional` questions and of the questions that decide them.
+    """
     values = {pk: answer.value for pk, answer in current.items()}
     hidden = []
-    for question in questions:
+    for question in conditional:
         if not is_visible(question, {}, set(), values) and question.pk in values:
             hidden.append(question.pk)
             del values[question.pk]
@@ -369,8 +407,8 @@ def _clear_hidden_answers(
 
 def _write_answers(
     response: Response, questions, answers: dict, current: dict[int, Answer], staff_edit: StaffEdit | None = None
-) -> None:
-    """Write a page's answers in a number of queries that does not grow with its questions.
+) -> set[int]:
+    """Write a page's answers in a number of queries that does not grow with its questions; the ids written.
 
     New answers are inserted together, changed ones updated together, emptied ones deleted together; each with
     the history rows a one-by-one save or delete would have written (type, values, the request's user).
@@ -399,6 +437,7 @@ def _write_answers(
         bulk_update_with_history(changed, Answer, ["value", "other_text", "updated_at"], **who)
     if emptied:
         _delete_with_history(emptied, staff_edit)
+    return {answer.pk for answer in (*created, *changed, *emptied)}
 
 
 def _history_attributes(staff_edit: StaffEdit | None) -> dict:

@@ -156,7 +156,7 @@ def start(request, survey_response):
         return _not_open(request, survey_response)
     if survey.has_closed():
         return _closed(request, survey_response)
-    sections = list(survey.sections.all())
+    sections = services.survey_sections(survey)
     answered = services.answered_section_ids(survey_response)
     first_open = next((n for n, s in enumerate(sections, start=1) if s.pk not in answered), None)
     context = {
@@ -279,7 +279,7 @@ def page(request, number):
     survey = survey_response.survey
     if request.method == "GET" and not survey.is_open():
         return redirect("surveys:start")
-    sections = list(survey.sections.all())
+    sections = services.survey_sections(survey)
     if not 1 <= number <= len(sections):
         raise Http404
     section = sections[number - 1]

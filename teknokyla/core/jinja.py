@@ -2,8 +2,9 @@
 
 Its output is the output Django's template language would give for the same template: every `{{ value }}` is
 localised and escaped as Django does (`'` as `&#x27;`, a value marked safe left alone; Jinja's own autoescaping is
-off, see `environment`), `join` escapes the items the same way, and a template keeps its last newline. The page around the questions stays a Django template; a Django
-tag (`survey_question`, in the surveys app) renders the question with this environment.
+off, see `environment`), `join` escapes the items the same way, and a template keeps its last newline. The page
+around the questions stays a Django template; a Django tag (`survey_question`, in the surveys app) renders the
+question with this environment.
 
 Texts are translated with `{{ _("…") }}`, which `makemessages` reads in these templates as in Django's. A text with
 values is `{{ _("Row %(number)s: %(problem)s")|interpolate(number=…, problem=…) }}`, as `{% blocktranslate %}`
@@ -18,8 +19,9 @@ from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import gettext, pgettext
+
 from jinja2 import Environment
 
 from .templatetags.portal_tags import table_region
@@ -37,7 +39,7 @@ def rendered(value: Any) -> str:
 
 def join(values: Iterable[Any], separator: str = "") -> SafeString:
     """Django's `join` filter: each item escaped as above (the separator too), the result safe."""
-    return mark_safe(conditional_escape(separator).join(rendered(value) for value in values))
+    return mark_safe(conditional_escape(separator).join(rendered(value) for value in values))  # noqa: S308 - escaped
 
 
 def default_if_none(value: Any, default: Any) -> Any:
@@ -46,12 +48,12 @@ def default_if_none(value: Any, default: Any) -> Any:
 
 def interpolate(message: str, **values: Any) -> SafeString:
     """A translated text with named values, as `{% blocktranslate %}` gives it: the values escaped, the text not."""
-    return mark_safe(message % {name: rendered(value) for name, value in values.items()})
+    return mark_safe(message % {name: rendered(value) for name, value in values.items()})  # noqa: S308 - as above
 
 
 def region(content: str, label: str = "") -> SafeString:
     """`{% filter table_region %}`: the block's output is markup already (see `environment`)."""
-    return table_region(mark_safe(content), label)
+    return table_region(mark_safe(content), label)  # noqa: S308 - template output, its values escaped
 
 
 def environment(**options: Any) -> Environment:
@@ -59,7 +61,7 @@ def environment(**options: Any) -> Environment:
     # so that nothing is escaped twice, and because it would build a Markup object for every value it writes: a
     # third of the time of a question. Blocks of template text are markup and are written as they are.
     options.update(autoescape=False, keep_trailing_newline=True)
-    env = Environment(finalize=rendered, **options)
+    env = Environment(finalize=rendered, **options)  # noqa: S701 - `rendered` escapes every value
     env.globals.update(_=gettext, pgettext=pgettext)
     env.filters.update(join=join, interpolate=interpolate, default_if_none=default_if_none, table_region=region)
     return env

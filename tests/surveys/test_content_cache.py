@@ -35,8 +35,8 @@ def test_the_second_view_of_a_page_reads_its_questions_from_the_worker(company_c
     # their choices, the response's answers, the page's version
     with django_assert_num_queries(7):
         first = company_client.get(NEEDS)
-    # the same but the questions and their choices, kept by this worker since the first view
-    with django_assert_num_queries(5):
+    # the same but the pages, the questions and their choices, kept by this worker since the first view
+    with django_assert_num_queries(4):
         second = company_client.get(NEEDS)
     assert first.status_code == second.status_code == 200
     assert [q.code for q in second.context["form"].questions] == [q.code for q in first.context["form"].questions]

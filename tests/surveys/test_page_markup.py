@@ -37,7 +37,7 @@ PAGE_4 = {
     "tricky_text": TRICKY + " 'quoted' & done",
     "needs-rows": "2",
     "needs-0-skill_area": "mk-welding",
-    "needs-0-role": "Hitsaaja <senior> & \"lead\"",
+    "needs-0-role": 'Hitsaaja <senior> & "lead"',
     "needs-0-count": "3",
     "needs-0-window": "0-6",
     "needs-0-level": "any",
@@ -88,7 +88,9 @@ def markup_survey():
     for order, (slug, name, retired) in enumerate(
         (("mk-welding", "Welding & cutting", False), ("mk-typing", "Typewriters 'old'", True)), start=901
     ):
-        SkillArea.objects.create(slug=slug, name_fi=name, name_sv=f"{name} (sv)", name_en=name, order=order, retired=retired)
+        SkillArea.objects.create(
+            slug=slug, name_fi=name, name_sv=f"{name} (sv)", name_en=name, order=order, retired=retired
+        )
     return survey
 
 
@@ -106,6 +108,7 @@ def masked(html: str) -> str:
     html = re.sub(r'name="owner" value="[^"]*"', 'name="owner" value="…"', html)
     html = re.sub(r'(data-draft-key="[^"|]*)\|[^"]*"', r'\1|…"', html)
     html = re.sub(r"\b\d{1,2}[.:]\d{2}\b", "hh.mm", html)
+    html = re.sub(r"/surveys/[\w-]+/responses/\d+/", "/surveys/…/responses/…/", html)
     return html
 
 

@@ -394,9 +394,9 @@ class TestAccess:
 def test_the_page_query_count_does_not_grow_with_the_rows(client, table_response, django_assert_num_queries, row_count):
     post_page(client, 1, table(*[row(role=f"Role {n}") for n in range(row_count)]))
     assert len(stored_rows(table_response)) == row_count
-    # session, the response with survey and company, the pages, the skill areas, the response's answers, the
-    # page's version (the page's questions and choices were read by the save just before: cached in this worker)
-    with django_assert_num_queries(6):
+    # session, the response with survey and company, the skill areas, the response's answers, the page's version
+    # (the pages, the page's questions and choices were read by the save just before: kept by this worker)
+    with django_assert_num_queries(5):
         reply = client.get(page_url(1))
     assert reply.status_code == 200
     assert rows_count(reply.content.decode()) == str(row_count + 1)
