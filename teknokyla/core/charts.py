@@ -9,20 +9,25 @@ import base64
 import contextlib
 import contextvars
 import datetime
+import functools
 import hashlib
 import io
+import json
 import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
@@ -75,6 +80,37 @@ SVG_START = re.compile(r"^.*?(?=<svg\b)", re.S)
 METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 SVG_ID = re.compile(r'\bid="([^"]+)"')
 SVG_ID_OR_REFERENCE = re.compile(r'(\bid="|#)([A-Za-z_][\w.\-]*)')
+
+
+# A drawn chart is kept in the cache under the hash of everything that shapes it: the function and its arguments,
+# the width, the language (numbers are formatted in it) and this module's own source with matplotlib's version, so a
+# deploy that changes how charts are drawn never shows an old drawing. Drawing one costs 30–60 ms of CPU; the
+# dashboards draw several on every view, and their data changes far less often than they are looked at.
+CACHE_SECONDS = 24 * 60 * 60
+_DRAWING_VERSION = hashlib.sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()).hexdigest()[:16]
+
+
+def _kept(draw: Callable[..., str]) -> Callable[..., str]:
+    """Keep the SVG that `draw` returns in the cache, keyed by its inputs; PNG (as_png()) is always drawn anew."""
+
+    @functools.wraps(draw)
+    def kept(*args, **kwargs) -> str:
+        if _PNG.get():
+            return draw(*args, **kwargs)
+        inputs = json.dumps(
+            [draw.__name__, args, kwargs, _width.get(), get_language(), _DRAWING_VERSION],
+            default=str,  # lazy texts in the active language, dates, decimals
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        key = "chart:" + hashlib.sha256(inputs.encode()).hexdigest()
+        svg = cache.get(key)
+        if svg is None:
+            svg = draw(*args, **kwargs)
+            cache.set(key, svg, CACHE_SECONDS)
+        return svg
+
+    return kept
 
 
 def wrap_label(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
@@ -236,6 +272,7 @@ def _rows_height(labels: Sequence[str]) -> float:
     return sum(ROW_IN + LINE_IN * (_lines(label) - 1) for label in labels)
 
 
+@_kept
 def horizontal_bars(
     labels: Sequence[str],
     values: Sequence[float],
@@ -273,6 +310,7 @@ def horizontal_bars(
         return _to_svg(figure)
 
 
+@_kept
 def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, axis_label: str = "") -> str:
     """Horizontal bars split into parts (e.g. m² in use and vacant), with a legend of the parts."""
     if not labels:
@@ -295,6 +333,7 @@ def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
         return _to_svg(figure)
 
 
+@_kept
 def distribution(labels: Sequence[str], counts: Sequence[int], *, axis_label: str = "") -> str:
     """A scale's answers as upright bars, one per point, each with its count."""
     if not labels:
@@ -319,6 +358,7 @@ def distribution(labels: Sequence[str], counts: Sequence[int], *, axis_label: st
         return _to_svg(figure)
 
 
+@_kept
 def timeline(
     rows: Sequence[tuple[str, int, int, str]],
     quarters: Sequence[str],
@@ -362,6 +402,7 @@ def timeline(
         return _to_svg(figure)
 
 
+@_kept
 def diverging_bars(
     labels: Sequence[str], values: Sequence[float], *, negative_label: str, positive_label: str, axis_label: str = ""
 ) -> str:
@@ -394,6 +435,7 @@ def diverging_bars(
         return _to_svg(figure)
 
 
+@_kept
 def cumulative_line(
     points: Sequence[tuple[datetime.date, int]],
     *,

@@ -6,7 +6,9 @@ from html import unescape
 
 import matplotlib
 import pytest
+from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from matplotlib.figure import Figure
 
 from teknokyla.core import charts
@@ -154,3 +156,28 @@ def test_charts_leave_no_figure_or_setting_behind():
     assert plt.get_fignums() == []
     assert dict(matplotlib.rcParams) == before
     assert matplotlib.get_backend().lower() == "agg"
+
+
+def test_a_drawn_chart_is_kept_until_its_data_width_or_language_changes():
+    """Drawing costs tens of milliseconds: the same inputs are read from the cache, any change draws anew."""
+
+    def kept() -> int:
+        return len(cache.keys("chart:*"))
+
+    first = charts.horizontal_bars(["Kosmos", "Sampo"], [3, 12], axis_label=gettext_lazy("Submitted"))
+    assert kept() == 1
+    assert charts.horizontal_bars(["Kosmos", "Sampo"], [3, 12], axis_label=gettext_lazy("Submitted")) == first
+    assert kept() == 1
+    changed = charts.horizontal_bars(["Kosmos", "Sampo"], [3, 13], axis_label=gettext_lazy("Submitted"))
+    assert "13" in texts(changed) and "13" not in texts(first)
+    with charts.for_screen():
+        narrow = charts.horizontal_bars(["Kosmos", "Sampo"], [3, 12], axis_label=gettext_lazy("Submitted"))
+    assert narrow != first
+    with translation.override("sv"):
+        swedish = charts.horizontal_bars(["Kosmos", "Sampo"], [3, 12], axis_label=gettext_lazy("Submitted"))
+    assert "Inskickade" in texts(swedish) and "Inskickade" not in texts(first)
+    assert kept() == 4
+    with charts.as_png():
+        png = charts.horizontal_bars(["Kosmos", "Sampo"], [3, 12], axis_label=gettext_lazy("Submitted"))
+    assert png.startswith(b"\x89PNG")  # type: ignore[attr-defined]
+    assert kept() == 4  # print-size images for Word are drawn when asked, not kept

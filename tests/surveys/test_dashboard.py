@@ -426,3 +426,25 @@ class TestDashboardCharts:
         assert "2 of 5 invited organisations have submitted" in over_time.summary
         svg = base64.b64decode(over_time.image.split(",", 1)[1]).decode()
         assert "Deadline" in svg and "Today" in svg
+
+    def test_a_kept_chart_follows_a_new_submission_and_the_language(self, viewer_en, village):
+        """The charts are kept in the cache between views; a submission or another language draws them anew."""
+
+        def drawn(client):
+            response = client.get(self.url(village["survey"]))
+            building, over_time = response.context["building_chart"], response.context["submissions_chart"]
+            return [base64.b64decode(chart.image.split(",", 1)[1]).decode() for chart in (building, over_time)]
+
+        first = drawn(viewer_en)
+        assert drawn(viewer_en) == first
+        assert "Kosmos" in first[0] and "50 % (1)" in first[0]  # Aalto submitted of Aalto and Cetus in Kosmos
+        response = Response.objects.get(survey=village["survey"], company=village["cetus"])
+        draft_save(response, village["section"])
+        assert response_submit(response=response).status == "submitted"
+        after = drawn(viewer_en)
+        assert "100 % (2)" in after[0] and "50 % (1)" not in after[0]
+        assert after[1] != first[1]  # the line over time climbs to three
+        viewer_en.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+        swedish = drawn(viewer_en)
+        assert "Svarsfrekvens" in swedish[0] and "Response rate" not in swedish[0]
+        assert "Sista svarsdag" in swedish[1]
