@@ -5,6 +5,8 @@ Inside `as_png()` the same functions give PNG bytes at print resolution instead 
 inside `for_screen()` they are sized for a web page.
 """
 
+from __future__ import annotations
+
 import base64
 import contextlib
 import contextvars
@@ -19,25 +21,20 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
 from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from matplotlib.dates import AutoDateLocator, DateFormatter
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
     from matplotlib.typing import RcKeyType
-
-# No GUI backend, ever: charts are drawn on a worker with no display.
-matplotlib.use("Agg")
 
 # Okabe–Ito: told apart by readers with any common colour-vision deficiency, and dark enough on white.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#999999"]
@@ -46,7 +43,7 @@ TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#d0d0d0"
 
 # Applied to every chart with rc_context, so nothing leaks into other users of matplotlib in the process.
-STYLE: "dict[RcKeyType, Any]" = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",  # text stays <text>: selectable, searchable, å/ä/ö drawn by the PDF's own font
     "svg.hashsalt": "teknokyla-report",  # stable ids, so the same data gives the same SVG
     "font.family": "DejaVu Sans",
@@ -82,12 +79,27 @@ SVG_ID = re.compile(r'\bid="([^"]+)"')
 SVG_ID_OR_REFERENCE = re.compile(r'(\bid="|#)([A-Za-z_][\w.\-]*)')
 
 
+@contextlib.contextmanager
+def _figure(**options) -> Iterator[Figure]:
+    """A new figure drawn in the portal's style.
+
+    matplotlib (with numpy, about 40 MB) is imported on the first chart a process draws, not when the portal
+    starts: a web worker serves the kept drawings (below) and may never draw one.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    matplotlib.use("Agg")  # no GUI backend, ever: charts are drawn on a worker with no display
+    with matplotlib.rc_context(STYLE):
+        yield Figure(**options)
+
+
 # A drawn chart is kept in the cache under the hash of everything that shapes it: the function and its arguments,
 # the width, the language (numbers are formatted in it) and this module's own source with matplotlib's version, so a
 # deploy that changes how charts are drawn never shows an old drawing. Drawing one costs 30–60 ms of CPU; the
 # dashboards draw several on every view, and their data changes far less often than they are looked at.
 CACHE_SECONDS = 24 * 60 * 60
-_DRAWING_VERSION = hashlib.sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()).hexdigest()[:16]
+_DRAWING_VERSION = hashlib.sha256(Path(__file__).read_bytes() + version("matplotlib").encode()).hexdigest()[:16]
 
 
 def _kept(draw: Callable[..., str]) -> Callable[..., str]:
@@ -239,8 +251,7 @@ def with_title(svg: str, title: str) -> str:
 
 
 def _empty() -> str:
-    with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(_width.get(), 0.6))
+    with _figure(figsize=(_width.get(), 0.6)) as figure:
         figure.text(0.5, 0.5, _("No data"), ha="center", va="center")
         return _to_svg(figure)
 
@@ -287,8 +298,7 @@ def horizontal_bars(
         return _empty()
     labels = [wrap_label(label) for label in labels]
     values = [float(value) for value in values]
-    with matplotlib.rc_context(STYLE):
-        figure = Figure()
+    with _figure() as figure:
         axes = _axes(figure, _rows_height(labels), left=_label_width(labels), bottom=0.5 if axis_label else 0.3)
         positions = _rows(axes, labels)
         axes.barh(positions, values, color=colour, height=BAR_IN)
@@ -316,8 +326,7 @@ def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
     if not labels:
         return _empty()
     labels = [wrap_label(label) for label in labels]
-    with matplotlib.rc_context(STYLE):
-        figure = Figure()
+    with _figure() as figure:
         axes = _axes(figure, _rows_height(labels), left=_label_width(labels), bottom=0.8 if axis_label else 0.6)
         positions = _rows(axes, labels)
         left = [0.0] * len(labels)
@@ -339,8 +348,7 @@ def distribution(labels: Sequence[str], counts: Sequence[int], *, axis_label: st
     if not labels:
         return _empty()
     labels = [wrap_label(label, width=16, lines=3) for label in labels]
-    with matplotlib.rc_context(STYLE):
-        figure = Figure()
+    with _figure() as figure:
         bottom = 0.15 + LINE_IN * max(_lines(label) for label in labels)
         axes = _axes(figure, 1.5, left=0.6, bottom=bottom)
         positions = list(range(len(labels)))
@@ -376,8 +384,7 @@ def timeline(
     # Every quarter is labelled when they fit; over a long plan only the first quarter of each year.
     every_quarter = len(quarters) <= 12
     slanted = every_quarter and len(quarters) > 6
-    with matplotlib.rc_context(STYLE):
-        figure = Figure()
+    with _figure() as figure:
         bottom = (0.6 if slanted else 0.35) + 0.3
         axes = _axes(figure, _rows_height(labels), left=_label_width(labels), bottom=bottom)
         positions = _rows(axes, labels)
@@ -395,6 +402,8 @@ def timeline(
         axes.set_xticks(range(len(quarters) + 1), minor=True)
         axes.xaxis.grid(True, which="minor", color=GRID_COLOUR, linewidth=0.5)
         axes.set_axisbelow(True)
+        from matplotlib.patches import Patch
+
         used = {status for *_rest, status in rows}
         handles = [Patch(color=colours[s], label=capfirst(str(label))) for s, label in statuses if s in used]
         if handles:
@@ -412,8 +421,7 @@ def diverging_bars(
     labels = [wrap_label(label) for label in labels]
     values = [float(value) for value in values]
     positive, negative = PALETTE[3], PALETTE[0]
-    with matplotlib.rc_context(STYLE):
-        figure = Figure()
+    with _figure() as figure:
         axes = _axes(figure, _rows_height(labels), left=_label_width(labels), bottom=0.85 if axis_label else 0.6)
         positions = _rows(axes, labels)
         axes.barh(positions, values, color=[positive if v > 0 else negative for v in values], height=BAR_IN)
@@ -430,6 +438,8 @@ def diverging_bars(
         axes.set_axisbelow(True)
         if axis_label:
             axes.set_xlabel(axis_label)
+        from matplotlib.patches import Patch
+
         handles = [Patch(color=positive, label=positive_label), Patch(color=negative, label=negative_label)]
         _legend(figure, handles=handles, ncols=2)
         return _to_svg(figure)
@@ -449,8 +459,7 @@ def cumulative_line(
     deadline) across a time axis from `start` to `end`; `top` is where the total would be complete."""
     days = [start] + [day for day, _total in points]
     totals = [0] + [total for _day, total in points]
-    with matplotlib.rc_context(STYLE):
-        figure = Figure()
+    with _figure() as figure:
         axes = _axes(figure, 1.8, left=0.6, bottom=0.5, top=0.3)
         axes.step(days, totals, where="post", color=PRIMARY, linewidth=2)
         axes.set_xlim(start, max(end, days[-1], start + datetime.timedelta(days=7)))
@@ -471,6 +480,8 @@ def cumulative_line(
                 va="bottom",
                 ha="left" if index == 0 else "right",
             )
+        from matplotlib.dates import AutoDateLocator, DateFormatter
+
         locator = AutoDateLocator(maxticks=6)
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(DateFormatter("%-d.%-m.%Y"))
