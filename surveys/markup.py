@@ -7,9 +7,10 @@ whether the question is hidden and what shows it, and the same of its "other" te
 that key alone, so two organisations share a copy only when they would see the very same markup, and a save, an
 edit of the survey or another language makes a new key.
 
-Not kept: a question with an error (its text comes from the check that failed), a type that draws its own answer
-(the workforce table reads the skill areas, which are not survey content), and anything while the content version
-cannot be read (Redis down): then every question is drawn as before.
+A type whose markup reads more than that names it (`QuestionType.markup_inputs`: the workforce table's skill areas,
+which change apart from the survey), and it goes into the key too. Not kept: a question with an error (its text
+comes from the check that failed), and anything while the content version cannot be read (Redis down): then every
+question is drawn as before.
 """
 
 from django.template import engines
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from . import content
+from .questions import question_type
 
 QUESTION_TEMPLATE = "surveys/answer/question.html"
 # Per process; a copy is one question's markup (1–3 kB), so at most a few MB. Emptied when full or when the content
@@ -39,14 +41,15 @@ def _state(field) -> tuple | None:
 
 
 def _key(row, version: str) -> tuple | None:
-    if row.answer_template:
+    inputs = question_type(row.question).markup_inputs(row.field)
+    if inputs is None:
         return None
     state = _state(row.field)
     other = None if row.other is None else _state(row.other)
     if state is None or (row.other is not None and other is None):
         return None
     trigger = row.trigger.code if row.trigger is not None else None
-    return (version, get_language(), row.question.pk, state, other, row.hidden, trigger)
+    return (version, get_language(), row.question.pk, state, other, row.hidden, trigger, inputs)
 
 
 def question_markup(row) -> SafeString:

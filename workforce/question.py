@@ -341,6 +341,11 @@ class WorkforceTableType(QuestionType):
         areas = (lookup or self.lookup()).areas
         return WorkforceTableField(skill_areas=areas, **common)
 
+    def markup_inputs(self, field: forms.BoundField) -> tuple:
+        """The skill areas the table offers, as it names them: they change apart from the survey's content."""
+        table = cast(WorkforceTableField, field.field)
+        return tuple((area.slug, area.name, area.retired) for area in table.skill_areas)
+
     def display(self, question: Question, value: Any, other_text: str, lookup: Any) -> str:
         return rows_text(value, _names(lookup)) or "–"
 

@@ -6,7 +6,7 @@ above surveys registers its own from its `AppConfig.ready()` (workforce: the wor
 """
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
@@ -68,6 +68,11 @@ class QuestionType:
     def has_scale_labels(self, question: Question) -> bool:
         """Whether the page shows what the ends of a scale mean."""
         return False
+
+    def markup_inputs(self, field: forms.BoundField) -> Hashable | None:
+        """What the question's markup on a page reads besides the survey's content, the language and the field's
+        name, id and value; a worker keeps a drawn copy under it (`surveys.markup`). None: draw it every time."""
+        return ()
 
     def to_storage(self, question: Question, cleaned: Any) -> Any:
         """The JSON value kept in Answer.value for a cleaned field value (None when empty)."""

@@ -389,6 +389,28 @@ class TestAccess:
     def test_refuses_the_wrong_method(self, client):
         assert client.put(page_url(1)).status_code == 405
 
+    def test_each_company_sees_its_own_rows_and_a_renamed_skill_area_at_once(
+        self, client, table_survey, table_response, areas
+    ):
+        # A worker keeps the table's markup it drew (surveys.markup): per answer and per list of skill areas.
+        other = CompanyFactory(name="Other Oy")
+        _invitation, raw = invitation_create(survey=table_survey, company=other)
+        theirs = opened(raw)
+        post_page(client, 1, table(row(role="Ours")))
+        post_page(theirs, 1, table(row(role="Theirs", skill_area="tt-software")))
+        for _round in range(2):
+            mine, their_page = client.get(page_url(1)).content.decode(), theirs.get(page_url(1)).content.decode()
+            assert cell_value(mine, "needs-0-role") == "Ours" and "Theirs" not in mine
+            assert selected(mine, "needs-0-skill_area") == "tt-welding"
+            assert cell_value(their_page, "needs-0-role") == "Theirs" and "Ours" not in their_page
+            assert selected(their_page, "needs-0-skill_area") == "tt-software"
+        welding = areas["welding"]
+        welding.name_en = "Welding and cutting"
+        welding.save()  # the registry of skill areas is not survey content: no content version moves
+        again = client.get(page_url(1)).content.decode()
+        assert '<option value="tt-welding" selected>Welding and cutting</option>' in again
+        assert ">Welding work<" not in again
+
 
 @pytest.mark.parametrize("row_count", [1, 10])
 def test_the_page_query_count_does_not_grow_with_the_rows(client, table_response, django_assert_num_queries, row_count):
