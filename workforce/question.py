@@ -96,7 +96,7 @@ class WorkforceTable:
     code: str
     rows: list[TableRow]
     template_row: TableRow
-    skill_areas: list[tuple[str, str, bool]]  # (slug, name, retired)
+    skill_areas: list[tuple[str, str]]  # (slug, name), a retired area's name saying so
     windows: list[tuple[str, str | Promise]]
     levels: list[tuple[str, str | Promise]]
     kinds: list[tuple[str, str | Promise]]
@@ -160,9 +160,9 @@ class WorkforceTableBoundField(forms.BoundField):
             template_row=self._row(TEMPLATE_INDEX, "__number__", {}, {}),
             # A retired area is offered only to a row that already has it, so that the row reads as typed.
             skill_areas=[
-                (area.slug, area.name, area.retired)
-                for area in self.field.skill_areas
-                if not area.retired or area.slug in chosen
+                (slug, f"{name} ({gettext('no longer in use')})" if retired else name)
+                for slug, name, retired in self.field.named
+                if not retired or slug in chosen
             ],
             windows=list(WorkforceNeed.Window.choices),
             levels=list(Level.choices),
@@ -184,10 +184,12 @@ class WorkforceTableField(forms.Field):
 
     widget = WorkforceTableWidget
 
-    def __init__(self, *, skill_areas, **kwargs):
+    def __init__(self, *, skill_areas, named=None, **kwargs):
         super().__init__(**kwargs)
         self.skill_areas = list(skill_areas)
         self.areas_by_slug = {area.slug: area for area in self.skill_areas}
+        # (slug, name, retired) in the language the field was built in (per request: it is never cached)
+        self.named = named if named is not None else SkillAreas(self.skill_areas).named
 
     def get_bound_field(self, form, field_name):
         return WorkforceTableBoundField(form, self, field_name)
@@ -258,6 +260,11 @@ class SkillAreas:
     def names(self) -> dict[str, str]:
         """{slug: name in the active language}."""
         return {area.slug: area.name for area in self.areas}
+
+    @cached_property
+    def named(self) -> tuple[tuple[str, str, bool], ...]:
+        """(slug, name in the active language, retired) of every area: what a table's selects offer."""
+        return tuple((area.slug, area.name, area.retired) for area in self.areas)
 
     @cached_property
     def labels(self) -> dict[str, dict[str, str]]:
@@ -338,13 +345,12 @@ class WorkforceTableType(QuestionType):
         return SkillAreas(list(SkillArea.objects.all()))
 
     def field(self, question: Question, choices: Any, lookup: Any, common: dict[str, Any]) -> forms.Field:
-        areas = (lookup or self.lookup()).areas
-        return WorkforceTableField(skill_areas=areas, **common)
+        found = lookup or self.lookup()
+        return WorkforceTableField(skill_areas=found.areas, named=found.named, **common)
 
     def markup_inputs(self, field: forms.BoundField) -> tuple:
         """The skill areas the table offers, as it names them: they change apart from the survey's content."""
-        table = cast(WorkforceTableField, field.field)
-        return tuple((area.slug, area.name, area.retired) for area in table.skill_areas)
+        return cast(WorkforceTableField, field.field).named
 
     def display(self, question: Question, value: Any, other_text: str, lookup: Any) -> str:
         return rows_text(value, _names(lookup)) or "–"

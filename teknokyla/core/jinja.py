@@ -42,6 +42,17 @@ def join(values: Iterable[Any], separator: str = "") -> SafeString:
     return mark_safe(conditional_escape(separator).join(rendered(value) for value in values))  # noqa: S308 - escaped
 
 
+def select_options(choices: Iterable[tuple[Any, Any]], chosen: Any) -> SafeString:
+    """The `<option>` elements of a select, one after another: each value and label written as above, the one whose
+    value equals `chosen` marked selected. A loop in the template does the same, several times slower."""
+    return mark_safe(  # noqa: S308 - every value and label escaped
+        "".join(
+            f'<option value="{rendered(value)}"{" selected" if value == chosen else ""}>{rendered(label)}</option>'
+            for value, label in choices
+        )
+    )
+
+
 def default_if_none(value: Any, default: Any) -> Any:
     return default if value is None else value
 
@@ -62,6 +73,6 @@ def environment(**options: Any) -> Environment:
     # third of the time of a question. Blocks of template text are markup and are written as they are.
     options.update(autoescape=False, keep_trailing_newline=True)
     env = Environment(finalize=rendered, **options)  # noqa: S701 - `rendered` escapes every value
-    env.globals.update(_=gettext, pgettext=pgettext)
+    env.globals.update(_=gettext, pgettext=pgettext, select_options=select_options)
     env.filters.update(join=join, interpolate=interpolate, default_if_none=default_if_none, table_region=region)
     return env
