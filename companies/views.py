@@ -212,5 +212,6 @@ def directory_export(request, fmt):
     if fmt not in sheets.FORMATS:
         raise Http404
     companies = DirectoryFilterSet(request.GET or None, queryset=Company.objects.active()).qs
-    stem = f"{_('organisations')}-{timezone.localdate().isoformat()}"
+    name = _("organisations")
+    stem = f"{name}-{timezone.localdate().isoformat()}"
     return sheets.download(sheets.export_file(companies, fmt), fmt, stem)

@@ -150,6 +150,7 @@ class WorkforceTableBoundField(forms.BoundField):
         target = next((cell for cell in cells if cell.error), cells[0])
         target.id = self.auto_id
         chosen = {row.cells["skill_area"].value for row in rows}
+        retired_note = gettext("no longer in use")  # a call of its own: makemessages reads no call in an f-string
         general = []
         for error in self.errors.as_data():
             if "column" not in (error.params or {}):
@@ -160,7 +161,7 @@ class WorkforceTableBoundField(forms.BoundField):
             template_row=self._row(TEMPLATE_INDEX, "__number__", {}, {}),
             # A retired area is offered only to a row that already has it, so that the row reads as typed.
             skill_areas=[
-                (slug, f"{name} ({gettext('no longer in use')})" if retired else name)
+                (slug, f"{name} ({retired_note})" if retired else name)
                 for slug, name, retired in self.field.named
                 if not retired or slug in chosen
             ],

@@ -623,7 +623,8 @@ def _question(w: _Writer, q: dict) -> None:
     elif q["kind"] in ("counts", "scale"):
         if q["kind"] == "scale":
             w.figure(q["chart"], _("Answers on the scale from 1 to 5."))
-            w.paragraph(f"{_('Mean')}: {_number(q['mean'], 2)}")
+            mean = _("Mean")
+            w.paragraph(f"{mean}: {_number(q['mean'], 2)}")
         else:
             w.figure(q["chart"], _("Share of those who answered, in per cent (number of answers in brackets)."))
         if q["other_texts"]:
@@ -951,7 +952,8 @@ def report_docx(data: dict, *, generated_on) -> bytes:
     properties.title = str(data["plan"]["title"])
     properties.author = PUBLISHER
     properties.subject = _("Development plan of the Kemi Technology Village")
-    properties.keywords = f"{PROJECT_NAME}, {_('development plan')}"
+    keyword = _("development plan")
+    properties.keywords = f"{PROJECT_NAME}, {keyword}"
     properties.language = LANGUAGE_TAGS[data["language"]]
     properties.comments = ""
     w.running_header(f"{PROJECT_NAME} · {data['plan']['title']}")

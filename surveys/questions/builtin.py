@@ -188,9 +188,8 @@ class ChoiceType(QuestionType):
     def display(self, question: Question, value: Any, other_text: str, lookup: Any) -> str:
         labels: dict[str, str] = {choice.value: str(choice.label) for choice in question.choices.all()}
         picked = value if isinstance(value, list) else [value]
-        parts: list[str] = [
-            (f"{_('Other')}: {other_text}" if v == OTHER_VALUE else labels.get(v, str(v))) for v in picked
-        ]
+        other = _("Other")
+        parts: list[str] = [(f"{other}: {other_text}" if v == OTHER_VALUE else labels.get(v, str(v))) for v in picked]
         return ", ".join(parts)
 
     def summarise(
@@ -218,15 +217,15 @@ class ChoiceType(QuestionType):
     def export_columns(self, question: Question, lookup: Any) -> list[ExportColumn]:
         columns = self.option_columns(question, self.labels(question))
         if question.has_other:
-            columns.append(
-                ExportColumn(f"{question.text}: {_('Other, what?')}", f"{question.code}__other_text", _other_text)
-            )
+            what = _("Other, what?")
+            columns.append(ExportColumn(f"{question.text}: {what}", f"{question.code}__other_text", _other_text))
         return columns
 
     def codebook_options(self, question: Question) -> list[str]:
         options = [f"{choice.value} = {choice.label}" for choice in question.choices.all()]
         if question.has_other:
-            options.append(f"{OTHER_VALUE} = {_('Other')}")
+            other = _("Other")
+            options.append(f"{OTHER_VALUE} = {other}")
         return options
 
 
@@ -347,7 +346,8 @@ class YesNo(QuestionType):
         return [ExportColumn(question.text, question.code, _label({YES: _("Yes"), NO: _("No")}))]
 
     def codebook_options(self, question: Question) -> list[str]:
-        return [f"{YES} = {_('Yes')}", f"{NO} = {_('No')}"]
+        yes, no = _("Yes"), _("No")
+        return [f"{YES} = {yes}", f"{NO} = {no}"]
 
 
 @register

@@ -307,6 +307,9 @@ class TestValidation:
         SkillArea.objects.filter(pk=areas["software"].pk).update(retired=True)
         content = client.get(page_url(1)).content.decode()
         assert '<option value="tt-software" selected>Software work (no longer in use)</option>' in content
+        for language, note in (("fi", "ei enää käytössä"), ("sv", "används inte längre")):
+            shown = client.get(page_url(1), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert f'<option value="tt-software" selected>Software work ({note})</option>' in shown
         reply = post_page(client, 1, table(row(skill_area="tt-software")))
         assert reply.status_code == 400
         assert "Row 1: This skill area is no longer in use; choose another." in str(reply.context["errors"])
