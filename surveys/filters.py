@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy
 
 from companies.industries import SECTION_CHOICES
 from companies.models import Building
+from teknokyla.core.widgets import QuickSelect
 
 from .results import choice_options
 
 
-class OptionSelect(forms.Select):
+class OptionSelect(QuickSelect):
     """A select of options grouped by question, where codes repeat across questions (two questions may both have
     “yes”): only the option under the chosen question is marked selected."""
 
@@ -43,18 +44,18 @@ class ResultsFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=gettext_lazy("All buildings"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     industry = forms.ChoiceField(
         label=gettext_lazy("Industry"),
         required=False,
         choices=[("", gettext_lazy("All industries")), *SECTION_CHOICES],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     question = forms.ChoiceField(
         label=gettext_lazy("Among those who answered"),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     option = forms.CharField(
         label=gettext_lazy("The answer"),
@@ -64,12 +65,12 @@ class ResultsFilterForm(forms.Form):
     rows = forms.ChoiceField(
         label=gettext_lazy("Cross-table: rows"),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     columns = forms.ChoiceField(
         label=gettext_lazy("Cross-table: columns"),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     drafts = forms.BooleanField(
         label=gettext_lazy("Include unsubmitted drafts"),

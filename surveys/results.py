@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from companies.industries import SECTIONS
 from companies.models import Building, Company, Tenancy, tenancy_in_force
 
+from . import content
 from .models import OTHER_VALUE, Answer, Choice, Invitation, Question, Response, Survey
 from .questions import lookups, question_type
 from .questions.summaries import QuestionResult, Texts, Values
@@ -248,6 +249,15 @@ def survey_questions(survey: Survey):
         .select_related("section")
         .order_by("section__order", "section__pk", "order", "pk")
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "pk")))
+    )
+
+
+def kept_survey_questions(survey: Survey) -> list[Question]:
+    """`survey_questions` as a list kept by the worker while the survey's content is unchanged (surveys.content):
+    the results page reads a survey's hundreds of questions and their choices on every view otherwise. Shared by
+    the requests of a worker: read, never change."""
+    return content.cached(
+        ("survey_questions", survey.pk), lambda: list(survey_questions(survey)), content.content_version()
     )
 
 

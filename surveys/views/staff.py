@@ -34,11 +34,11 @@ from ..results import (
     days_to_deadline,
     filtered_responses,
     invited_rows,
+    kept_survey_questions,
     pending_responses,
     results_state,
     submissions_by_day,
     survey_progress,
-    survey_questions,
     survey_results,
 )
 
@@ -93,7 +93,7 @@ def dashboard(request, slug):
 @require_GET
 def results(request, slug):
     survey = get_object_or_404(Survey, slug=slug)
-    questions = list(survey_questions(survey))
+    questions = kept_survey_questions(survey)
     form = ResultsFilterForm(request.GET, questions=questions)
     context = {"survey": survey, "form": form, "results": None, "results_html": ""}
     if form.is_valid():

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from companies.import_changes import companies_import
 from companies.models import Company
 from surveys.invitations import invitation_create
-from surveys.models import OTHER_VALUE, Answer, Response
+from surveys.models import OTHER_VALUE, Answer, Question, Response
 from surveys.results import survey_results
 from surveys.services import page_save, response_submit
 
@@ -295,7 +295,9 @@ class TestResultsPage:
         # key, also the responses' count, the values counted per question and the first texts of each question
         with django_assert_num_queries(12):
             response = staff_client.get(self.url(survey), query)
-        with django_assert_num_queries(9):
+        # The same but the figures, read from the cache, and the questions with their choices, kept by the worker
+        # while the survey's content is unchanged.
+        with django_assert_num_queries(7):
             cached = staff_client.get(self.url(survey), query)
         # The same figures, apart from the page's per-request tokens (CSRF, CSP nonce) around them.
         assert cached.content.split(b'id="response-count"')[1] == response.content.split(b'id="response-count"')[1]
@@ -306,6 +308,15 @@ class TestResultsPage:
         texts = [r for r in results.questions if r.kind == "texts"]
         assert sum(r.text_total for r in texts) == sum(r.answered for r in texts)
         assert all(len(r.texts) <= 20 for r in texts)
+
+    def test_an_edited_question_shows_at_once_though_the_worker_keeps_the_questions(self, staff_en, answered):
+        survey = answered["survey"]
+        question = Question.objects.get(section__survey=survey, code="role")
+        before = staff_en.get(self.url(survey)).content.decode()
+        assert "A question worded anew" not in before
+        question.text_fi = question.text_sv = question.text_en = "A question worded anew"
+        question.save()
+        assert "A question worded anew" in staff_en.get(self.url(survey)).content.decode()
 
 
 def big_survey(companies: int, questions: int) -> tuple[object, int]:
